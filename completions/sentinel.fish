@@ -1,0 +1,1 @@
+complete --command sentinel --no-files --arguments "(env _SENTINEL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) sentinel)" --condition "env _SENTINEL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) sentinel"

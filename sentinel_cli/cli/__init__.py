@@ -1,0 +1,1 @@
+"""The thin Typer layer: parse flags, call a service, render, exit."""

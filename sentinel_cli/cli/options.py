@@ -1,0 +1,58 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Read settings from this TOML file instead of the nearest sentinel.toml "
+        "or pyproject.toml [tool.sentinel].",
+        show_default=False,
+    ),
+]
+
+
+class FailOnChoice(StrEnum):
+    ALLOW = "allow"
+    FLAG = "flag"
+    REDACT = "redact"
+    STRIP = "strip"
+    BLOCK = "block"
+    NEVER = "never"
+
+
+class OnErrorChoice(StrEnum):
+    FAIL = "fail"
+    SKIP = "skip"
+
+
+class RedactStyleChoice(StrEnum):
+    MASK = "mask"
+    HASH = "hash"
+    REMOVE = "remove"
+
+
+class InputFormatChoice(StrEnum):
+    AUTO = "auto"
+    LINES = "lines"
+    TEXT = "text"
+    JSONL = "jsonl"
+    JSON = "json"
+    CSV = "csv"
+    TSV = "tsv"
+    PARQUET = "parquet"
+
+
+def csv_list(value: str | None) -> list[str] | None:
+    """``a,b , c`` -> ``["a", "b", "c"]``; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]

@@ -1,0 +1,224 @@
+"""Settings: declared once, read from flags, ``SENTINEL_*`` variables and TOML files.
+
+Precedence, highest first: command-line flags, ``SENTINEL_*`` environment
+variables, the file given with ``--config``, otherwise the nearest
+``sentinel.toml`` or ``pyproject.toml`` with a ``[tool.sentinel]`` table found
+from the working directory upwards, then the defaults below.
+
+The settings object is built once per command and passed in explicitly; there
+is no global singleton.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from sentinel_cli.errors import ConfigError
+from sentinel_cli.model import Mode
+
+FailOn = Literal["allow", "flag", "redact", "strip", "block", "never"]
+RedactStyle = Literal["mask", "hash", "remove"]
+InputFormat = Literal["auto", "lines", "text", "jsonl", "json", "csv", "tsv", "parquet"]
+OnError = Literal["fail", "skip"]
+
+CONFIG_FILENAME = "sentinel.toml"
+
+# The file the current command reads, set by ``load_settings``. A context
+# variable rather than a class attribute keeps ``Settings`` free of global state.
+_config_file: ContextVar[Path | None] = ContextVar("sentinel_config_file", default=None)
+_use_environment: ContextVar[bool] = ContextVar("sentinel_use_environment", default=True)
+
+
+def _xdg_dir(variable: str, fallback: str) -> Path:
+    base = os.environ.get(variable) or str(Path.home() / fallback)
+    return Path(base) / "sentinel"
+
+
+def default_cache_dir() -> Path:
+    return _xdg_dir("XDG_CACHE_HOME", ".cache")
+
+
+def default_data_dir() -> Path:
+    return _xdg_dir("XDG_DATA_HOME", ".local/share")
+
+
+def _split_csv(value: Any) -> Any:
+    """Accept ``a,b`` from the environment as well as TOML lists."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting sentinel reads. Field names are the TOML keys; env is ``SENTINEL_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SENTINEL_",
+        extra="forbid",
+        validate_default=True,
+        case_sensitive=False,
+    )
+
+    # Detection and verdicts
+    mode: Mode = Field(Mode.MODERATE, description="Score thresholds: strict, moderate or permissive.")
+    fail_on: FailOn = Field(
+        "block", description="Exit 1 when a verdict is at or above this one ('never' disables the gate)."
+    )
+    detectors: Annotated[list[str] | None, NoDecode] = Field(
+        None, description="Detectors to run (default: every local detector)."
+    )
+    redact: bool = Field(False, description="Fill the 'redacted' field with PII and secrets masked.")
+    redact_style: RedactStyle = Field("mask", description="How --redact masks: mask, hash or remove.")
+    redact_salt: SecretStr = Field(
+        SecretStr(""), description="Salt for --redact-style hash (set it to keep hashes private)."
+    )
+
+    # Inputs
+    input_format: InputFormat = Field("auto", description="Input format, or auto to infer it.")
+    text_field: str | None = Field(
+        None, description="Field or column holding the prompt (default: prompt, text, input, content)."
+    )
+    id_field: str = Field("id", description="Field or column holding the record id.")
+    batch_size: int = Field(256, ge=1, le=1_000_000, description="Prompts per batch.")
+    on_error: OnError = Field(
+        "fail", description="Bad records: fail (stop, exit 2) or skip (report and go on)."
+    )
+
+    # Places
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="Cache directory.")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Data directory (cost ledger).")
+
+    @field_validator("detectors", mode="before")
+    @classmethod
+    def _split_detectors(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings]
+        if _use_environment.get():
+            sources.append(env_settings)
+        path = _config_file.get()
+        if path is not None:
+            sources.append(_TableSource(settings_cls, path))
+        return tuple(sources)
+
+
+class _TableSource(InitSettingsSource):
+    """A TOML file: the whole file for ``sentinel.toml``, ``[tool.sentinel]`` for pyproject."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls, read_config_table(path))
+
+
+def read_config_table(path: Path) -> dict[str, Any]:
+    """The settings table of a config file, with a clear error when it is not TOML."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("sentinel", {})
+        return dict(table) if isinstance(table, Mapping) else {}
+    return data
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``sentinel.toml``, or ``pyproject.toml`` with ``[tool.sentinel]``, upwards."""
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_FILENAME
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        with pyproject.open("rb") as handle:
+            return "sentinel" in tomllib.load(handle).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def load_settings(
+    config_file: Path | None = None,
+    *,
+    discover: bool = True,
+    environment: bool = True,
+    cwd: Path | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the effective settings. ``overrides`` are flag values; ``None`` means "not given".
+
+    ``environment=False`` ignores ``SENTINEL_*`` variables (to validate a file on its own).
+    """
+    path = config_file
+    if path is None and discover:
+        path = find_config_file((cwd or Path.cwd()).resolve())
+    given = {key: value for key, value in overrides.items() if value is not None}
+    token = _config_file.set(path)
+    env_token = _use_environment.set(environment)
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, path)) from None
+    finally:
+        _use_environment.reset(env_token)
+        _config_file.reset(token)
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+    """One line per problem, naming the setting (and the file when there is one)."""
+    problems = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]) or "settings"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting"
+        problems.append(f"{name}: {message}")
+    where = f"invalid configuration ({path})" if path else "invalid configuration"
+    return f"{where}: " + "; ".join(problems)
+
+
+def effective_values(settings: Settings) -> dict[str, Any]:
+    """Settings as plain values for ``config show``, secrets masked."""
+    values: dict[str, Any] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            value = "********" if value.get_secret_value() else ""
+        elif isinstance(value, Path):
+            value = str(value)
+        elif hasattr(value, "value"):
+            value = value.value
+        values[name] = value
+    return values

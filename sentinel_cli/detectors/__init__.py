@@ -1,0 +1,1 @@
+"""Detectors: each finds one kind of evidence and has a permanent id."""

@@ -1,0 +1,170 @@
+"""The detection engine: runs detectors, combines evidence into a score and a verdict.
+
+Pure: no I/O, no printing, no globals. The CLI, the batch runner and tests all
+drive the same ``Engine``.
+
+Scoring. Each threat finding (a category whose ``is_threat`` is true) is an
+independent piece of evidence with probability ``confidence``; the record's
+``score`` is their noisy-OR, ``1 - prod(1 - c)``, taking each rule once at its
+highest confidence. PII, secrets and hidden characters do not raise the score.
+
+Verdict. The score maps to ``allow``/``flag``/``block`` through the mode's
+thresholds (``THRESHOLDS``, the one table of them); hidden characters ask for
+``strip`` and PII or secrets for ``redact``. The verdict is the most severe
+that applies, in the order allow < flag < redact < strip < block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sentinel_cli.detectors.base import Detector
+from sentinel_cli.model import (
+    Category,
+    Finding,
+    Mode,
+    PiiSpan,
+    Prompt,
+    ScanResult,
+    Verdict,
+)
+from sentinel_cli.normalize import Document
+from sentinel_cli.redact import RedactStyle, redact_text
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Scores at or above ``flag`` are flagged; at or above ``block``, blocked."""
+
+    flag: float
+    block: float
+
+
+THRESHOLDS: dict[Mode, Thresholds] = {
+    Mode.STRICT: Thresholds(flag=0.30, block=0.60),
+    Mode.MODERATE: Thresholds(flag=0.50, block=0.80),
+    Mode.PERMISSIVE: Thresholds(flag=0.70, block=0.92),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    mode: Mode = Mode.MODERATE
+    redact: bool = False
+    redact_style: RedactStyle = "mask"
+    redact_salt: str = ""
+
+
+def combine_scores(findings: Sequence[Finding]) -> float:
+    """Noisy-OR of the threat findings' confidences, each rule counted once."""
+    best: dict[str, float] = {}
+    for finding in findings:
+        if (
+            finding.category.is_threat
+            and not finding.suppressed
+            and finding.confidence > best.get(finding.rule_id, 0.0)
+        ):
+            best[finding.rule_id] = finding.confidence
+    remaining = 1.0
+    for confidence in best.values():
+        remaining *= 1.0 - confidence
+    return 1.0 - remaining
+
+
+def decide(score: float, findings: Sequence[Finding], mode: Mode) -> Verdict:
+    """The most severe verdict the score and the findings call for."""
+    limits = THRESHOLDS[mode]
+    if score >= limits.block:
+        return Verdict.BLOCK
+    active = [f for f in findings if not f.suppressed]
+    if any(f.category is Category.HIDDEN_TEXT for f in active):
+        return Verdict.STRIP
+    if any(f.category in (Category.PII, Category.SECRET) for f in active):
+        return Verdict.REDACT
+    if score >= limits.flag:
+        return Verdict.FLAG
+    return Verdict.ALLOW
+
+
+def categories_of(findings: Sequence[Finding]) -> tuple[str, ...]:
+    """Distinct categories, most confident first."""
+    ordered = sorted((f for f in findings if not f.suppressed), key=lambda f: f.confidence, reverse=True)
+    return tuple(dict.fromkeys(f.category.value for f in ordered))
+
+
+def pii_spans(findings: Sequence[Finding]) -> tuple[PiiSpan, ...]:
+    return tuple(
+        PiiSpan(type=f.subtype or f.category.value.upper(), start=f.start, end=f.end, message=f.message)
+        for f in findings
+        if f.category in (Category.PII, Category.SECRET) and not f.suppressed
+    )
+
+
+class Engine:
+    """Scans prompts with a fixed set of detectors and options."""
+
+    def __init__(self, detectors: Sequence[Detector], options: EngineOptions | None = None) -> None:
+        self.detectors = tuple(detectors)
+        self.options = options or EngineOptions()
+
+    def scan(self, prompt: Prompt) -> ScanResult:
+        return self.scan_batch([prompt])[0]
+
+    def scan_batch(self, prompts: Sequence[Prompt]) -> list[ScanResult]:
+        """Scan prompts in order; detectors that can batch see the whole batch at once."""
+        results = []
+        for prompt in prompts:
+            started = time.perf_counter()
+            findings = self._detect(prompt)
+            results.append(self._result(prompt, findings, time.perf_counter() - started))
+        return results
+
+    def _detect(self, prompt: Prompt) -> list[Finding]:
+        findings: list[Finding] = []
+        for message, text, role in prompt.segments():
+            doc = Document(text, role=role)
+            for detector in self.detectors:
+                found = detector.detect(doc)
+                if message is not None:
+                    found = [replace(finding, message=message) for finding in found]
+                findings.extend(found)
+        findings.sort(key=lambda f: (f.message or 0, f.start, f.end, f.rule_id))
+        return findings
+
+    def _result(self, prompt: Prompt, findings: list[Finding], elapsed: float) -> ScanResult:
+        score = combine_scores(findings)
+        verdict = decide(score, findings, self.options.mode)
+        spans = pii_spans(findings)
+        return ScanResult(
+            id=prompt.id,
+            location=prompt.location,
+            verdict=verdict,
+            score=score,
+            categories=categories_of(findings),
+            findings=tuple(findings),
+            pii=spans,
+            elapsed_ms=elapsed * 1000.0,
+            redacted=self._redacted(prompt, findings) if self.options.redact else None,
+            text_sha256=hashlib.sha256(prompt.text.encode("utf-8", "surrogatepass")).hexdigest(),
+            length=len(prompt.text),
+        )
+
+    def _redacted(self, prompt: Prompt, findings: Sequence[Finding]) -> str:
+        """The text with PII and secrets masked and hidden characters removed."""
+        style, salt = self.options.redact_style, self.options.redact_salt
+        if prompt.messages is None:
+            return redact_text(prompt.text, findings, style=style, salt=salt)
+        messages = [
+            {
+                "role": m.role,
+                "content": redact_text(
+                    m.content, [f for f in findings if f.message == i], style=style, salt=salt
+                ),
+            }
+            for i, m in enumerate(prompt.messages)
+        ]
+        return json.dumps(messages, ensure_ascii=False)

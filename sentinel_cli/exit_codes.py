@@ -1,0 +1,21 @@
+"""Process exit codes: the one place they are defined (documented in the README)."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Stable exit codes for scripts and CI gates.
+
+    "Found something" and "the tool failed" never share a code.
+    """
+
+    OK = 0
+    """No verdict at or above the gate (``--fail-on``)."""
+    FINDINGS = 1
+    """At least one verdict at or above the gate."""
+    USAGE = 2
+    """Usage or input error: bad flag, unreadable or malformed input, invalid config."""
+    INTERNAL = 3
+    """Internal or runtime failure (a bug, a full disk, a required push that failed)."""
+    INTERRUPTED = 130
+    """Interrupted by SIGINT or SIGTERM; finished results were kept."""

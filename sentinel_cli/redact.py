@@ -1,0 +1,59 @@
+"""Masking of PII and secrets, and removal of hidden characters, for the ``redacted`` field."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Literal
+
+from sentinel_cli.model import Category, Finding
+
+RedactStyle = Literal["mask", "hash", "remove"]
+
+_MASKED = (Category.PII, Category.SECRET)
+
+
+def _label(finding: Finding) -> str:
+    return (finding.subtype or finding.category.value).upper()
+
+
+def replacement(finding: Finding, value: str, *, style: RedactStyle, salt: str) -> str:
+    """What replaces one span: ``[EMAIL]``, ``[EMAIL:1a2b3c4d5e6f]`` or nothing."""
+    if finding.category is Category.HIDDEN_TEXT or style == "remove":
+        return ""
+    if style == "hash":
+        digest = hashlib.sha256(f"{salt}\x00{value}".encode("utf-8", "surrogatepass")).hexdigest()
+        return f"[{_label(finding)}:{digest[:12]}]"
+    return f"[{_label(finding)}]"
+
+
+def redact_text(
+    text: str, findings: Sequence[Finding], *, style: RedactStyle = "mask", salt: str = ""
+) -> str:
+    """``text`` with every PII/secret span replaced and hidden characters removed.
+
+    Overlapping spans are merged so that no fragment of a masked value survives.
+    """
+    spans = sorted(
+        (
+            f
+            for f in findings
+            if (f.category in _MASKED or f.category is Category.HIDDEN_TEXT)
+            and not f.suppressed
+            and f.end > f.start
+        ),
+        key=lambda f: (f.start, -f.end),
+    )
+    if not spans:
+        return text
+    out: list[str] = []
+    cursor = 0
+    for finding in spans:
+        if finding.end <= cursor:
+            continue
+        start = max(finding.start, cursor)
+        out.append(text[cursor:start])
+        out.append(replacement(finding, text[finding.start : finding.end], style=style, salt=salt))
+        cursor = finding.end
+    out.append(text[cursor:])
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Built-in rule packs (TOML data files); see ``sentinel_cli.rulepack``."""

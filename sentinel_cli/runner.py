@@ -1,0 +1,175 @@
+"""The batch runner: inputs -> engine -> sink, with no printing.
+
+It owns the loop every scan shares (stdin pipelines, CI gates, cron batches):
+reading records in batches, handing them to the engine, writing results as
+they come, counting verdicts for the gate, and stopping cleanly on bad input
+or an interrupt so that everything finished is kept. Observers (progress bar,
+metrics, audit log) are told about each batch; they never change the results.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from sentinel_cli.errors import InputError, SentinelError
+from sentinel_cli.model import Prompt, ScanResult, Verdict
+from sentinel_cli.sinks.base import Sink
+from sentinel_cli.sources.base import BadRecord, Source
+
+OnError = Literal["fail", "skip"]
+KEPT_BAD_RECORDS = 100
+"""Bad records kept in the summary for reporting; the count covers all of them."""
+
+
+class ScanEngine(Protocol):
+    def scan_batch(self, prompts: Sequence[Prompt]) -> list[ScanResult]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    fail_on: Verdict | None = Verdict.BLOCK
+    """Records at or above this verdict gate the run (``None``: never)."""
+    on_error: OnError = "fail"
+    batch_size: int = 256
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What happened in a run: the CLI prints it and derives the exit code from it."""
+
+    scanned: int = 0
+    verdicts: Counter[Verdict] = field(default_factory=Counter)
+    gated: int = 0
+    bad_records: list[InputError] = field(default_factory=list)
+    bad_count: int = 0
+    skipped_inputs: list[InputError] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    elapsed_s: float = 0.0
+    interrupted: bool = False
+    error: SentinelError | None = None
+    """The error that stopped the run early (results before it were written)."""
+
+    @property
+    def max_verdict(self) -> Verdict | None:
+        return max(self.verdicts) if self.verdicts else None
+
+
+class Observer(Protocol):
+    """Told about the run as it goes; must not fail the run or change results."""
+
+    def on_input(self, source: Source) -> None: ...
+
+    def on_batch(self, source: Source, results: Sequence[ScanResult]) -> None: ...
+
+    def on_bad_record(self, error: InputError) -> None: ...
+
+    def on_finish(self, summary: RunSummary) -> None: ...
+
+
+def batches(source: Source, size: int) -> Iterator[list[Prompt | BadRecord]]:
+    """Groups of up to ``size`` items; a group ends early when a live pipe has nothing more
+    to give yet, so interactive pipelines get each answer as soon as its line arrives."""
+    batch: list[Prompt | BadRecord] = []
+    for item in source:
+        batch.append(item)
+        if len(batch) >= size or source.would_block():
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run_scan(
+    inputs: Iterable[str],
+    open_source: Callable[[str], Source],
+    engine: ScanEngine,
+    sink: Sink,
+    options: RunOptions,
+    observers: Sequence[Observer] = (),
+) -> RunSummary:
+    """Scan every input in order. Returns the summary; never raises for bad input or Ctrl-C."""
+    summary = RunSummary()
+    started = time.perf_counter()
+    try:
+        for name in inputs:
+            try:
+                source = open_source(name)
+            except InputError as exc:
+                if options.on_error == "fail":
+                    raise
+                summary.skipped_inputs.append(exc)
+                continue
+            summary.inputs.append(source.name)
+            with source:
+                for observer in observers:
+                    observer.on_input(source)
+                try:
+                    _scan_source(source, engine, sink, options, observers, summary)
+                except InputError as exc:
+                    if options.on_error == "fail":
+                        raise
+                    summary.skipped_inputs.append(exc)
+    except SentinelError as exc:
+        summary.error = exc
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    summary.elapsed_s = time.perf_counter() - started
+    for observer in observers:
+        observer.on_finish(summary)
+    return summary
+
+
+def _scan_source(
+    source: Source,
+    engine: ScanEngine,
+    sink: Sink,
+    options: RunOptions,
+    observers: Sequence[Observer],
+    summary: RunSummary,
+) -> None:
+    gate = options.fail_on
+    for batch in batches(source, options.batch_size):
+        prompts: list[Prompt] = []
+        for item in batch:
+            if isinstance(item, BadRecord):
+                if options.on_error == "fail":
+                    # Results of the records before the bad one are still written.
+                    _emit(engine, prompts, source, sink, observers, summary, gate)
+                    raise item.error
+                summary.bad_count += 1
+                if len(summary.bad_records) < KEPT_BAD_RECORDS:
+                    summary.bad_records.append(item.error)
+                for observer in observers:
+                    observer.on_bad_record(item.error)
+            else:
+                prompts.append(item)
+        _emit(engine, prompts, source, sink, observers, summary, gate)
+        if source.would_block():
+            sink.flush()
+
+
+def _emit(
+    engine: ScanEngine,
+    prompts: list[Prompt],
+    source: Source,
+    sink: Sink,
+    observers: Sequence[Observer],
+    summary: RunSummary,
+    gate: Verdict | None,
+) -> None:
+    if not prompts:
+        return
+    results = engine.scan_batch(prompts)
+    sink.write_batch(results)
+    for result in results:
+        summary.verdicts[result.verdict] += 1
+        if gate is not None and result.verdict >= gate:
+            summary.gated += 1
+    summary.scanned += len(results)
+    for observer in observers:
+        observer.on_batch(source, results)

@@ -1,0 +1,1 @@
+"""Output formatters: each takes ``ScanResult`` records, never the engine."""

@@ -1,0 +1,74 @@
+"""Parquet, streamed in record batches so memory does not grow with the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sentinel_cli.errors import InputError
+from sentinel_cli.model import Location
+from sentinel_cli.sources.base import BadRecord, Item, Source
+from sentinel_cli.sources.records import FieldMapper, RecordError
+from sentinel_cli.sources.stream import ByteInput
+
+
+class ParquetSource(Source):
+    def __init__(self, data: ByteInput, mapper: FieldMapper, *, batch_size: int = 1024) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.name = data.name
+        self._data = data
+        self._mapper = mapper
+        self._batch_size = batch_size
+        self._done = 0
+        try:
+            if data.is_stdin or data.compressed:
+                # Parquet needs random access: hold a pipe's bytes in memory.
+                handle: Any = pa.BufferReader(data.read_all())
+            else:
+                handle = data.stream
+            self._file = pq.ParquetFile(handle)
+        except InputError:
+            raise
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise InputError(self.name, f"not a valid Parquet file ({_short(exc)})") from None
+        self._total = self._file.metadata.num_rows
+
+    def progress(self) -> tuple[int, int | None]:
+        return self._done, self._total
+
+    def __iter__(self) -> Iterator[Item]:
+        names = self._file.schema_arrow.names
+        try:
+            column = self._mapper.choose_column(names)
+        except RecordError as exc:
+            raise InputError(self.name, str(exc)) from None
+        columns = [column] + ([self._mapper.id_field] if self._mapper.id_field in names else [])
+        columns = list(dict.fromkeys(columns))
+        row = 0
+        try:
+            batches = self._file.iter_batches(batch_size=self._batch_size, columns=columns)
+            for batch in batches:
+                values = {name: batch.column(name).to_pylist() for name in columns}
+                for offset in range(batch.num_rows):
+                    row += 1
+                    record = {name: values[name][offset] for name in columns}
+                    location = Location(self.name, row=row)
+                    try:
+                        yield self._mapper.from_field(record, column, location)
+                    except RecordError as exc:
+                        yield BadRecord(InputError(self.name, str(exc), row=row))
+                self._done = row
+        except InputError:
+            raise
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise InputError(self.name, f"corrupt Parquet data ({_short(exc)})", row=row + 1) from None
+
+    def close(self) -> None:
+        self._data.close()
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

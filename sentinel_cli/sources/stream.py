@@ -1,0 +1,229 @@
+"""Opening inputs as bytes: files, stdin, gzip, byte-order marks, and line splitting.
+
+Every text reader (lines, JSON Lines, CSV) reads through ``open_input`` and
+``iter_lines``, so position reporting, compression and encodings behave the
+same for all of them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import os
+import select
+import stat
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from sentinel_cli.errors import InputError
+
+STDIN_NAME = "<stdin>"
+CHUNK = 1 << 16
+GZIP_MAGIC = b"\x1f\x8b"
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    """A line that is not valid text in the input's encoding."""
+
+    line: int
+    column: int
+    reason: str
+
+
+class ByteInput:
+    """An opened input: a peekable binary stream plus what is known about it."""
+
+    def __init__(self, name: str, raw: BinaryIO, *, is_stdin: bool, size: int | None) -> None:
+        self.name = name
+        self.is_stdin = is_stdin
+        self.size = size
+        self._raw = raw
+        self._fd: int | None = None
+        if is_stdin and size is None:
+            try:
+                self._fd = raw.fileno()
+            except (OSError, ValueError):
+                self._fd = None
+        buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
+        self.compressed = buffered.peek(2)[:2] == GZIP_MAGIC
+        self.stream: BinaryIO = (
+            gzip.GzipFile(fileobj=buffered, mode="rb") if self.compressed else buffered  # type: ignore[assignment]
+        )
+        if self.compressed:
+            self._fd = None
+
+    def position(self) -> int:
+        """Bytes consumed from the underlying file (compressed bytes for gzip)."""
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def readable_now(self) -> bool:
+        """False only when reading would wait for a live pipe to produce data."""
+        if self._fd is None:
+            return True
+        try:
+            ready, _, _ = select.select([self._fd], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(ready)
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes of the (decompressed) stream without consuming them."""
+        stream = self.stream
+        if isinstance(stream, io.BufferedReader | gzip.GzipFile):
+            try:
+                return stream.peek(size)[:size]
+            except (OSError, EOFError) as exc:
+                raise InputError(self.name, f"cannot read: {describe_read_error(exc)}") from None
+        return b""
+
+    def read_all(self) -> bytes:
+        try:
+            return self.stream.read()
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(self.name, f"cannot read: {describe_read_error(exc)}") from None
+
+    def close(self) -> None:
+        if not self.is_stdin:
+            self.stream.close()
+            self._raw.close()
+
+
+def describe_read_error(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "compressed data is truncated"
+    if isinstance(exc, gzip.BadGzipFile | zlib.error):
+        return f"corrupt gzip data ({exc})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+def open_input(name: str) -> ByteInput:
+    """Open a path (or ``-`` for stdin) for reading; problems become ``InputError``."""
+    if name == "-":
+        stdin = sys.stdin.buffer
+        size = None
+        try:
+            info = os.fstat(stdin.fileno())
+            if stat.S_ISREG(info.st_mode):
+                size = info.st_size
+        except (OSError, ValueError):
+            pass
+        return ByteInput(STDIN_NAME, stdin, is_stdin=True, size=size)
+    try:
+        if Path(name).is_dir():
+            raise InputError(name, "is a directory (give files, or a directory to walk where supported)")
+        handle = open(name, "rb")  # noqa: SIM115 - closed by ByteInput.close
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot open: {describe_read_error(exc)}") from None
+    info = os.fstat(handle.fileno())
+    size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    try:
+        return ByteInput(name, handle, is_stdin=False, size=size)
+    except (OSError, EOFError) as exc:
+        handle.close()
+        raise InputError(name, f"cannot read: {describe_read_error(exc)}") from None
+
+
+def sniff_encoding(data: ByteInput) -> str:
+    head = data.head(4)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return "utf-8"
+
+
+class LineReader:
+    """Splits a binary stream into lines, knowing when the next line is not yet available."""
+
+    def __init__(self, data: ByteInput) -> None:
+        self._data = data
+        self._partial = bytearray()  # amortised appends: a 50 MB line must not be quadratic
+        self._block = b""
+        self._pos = 0
+        self._eof = False
+
+    def would_block(self) -> bool:
+        if self._eof or self._pos < len(self._block) or b"\n" in self._partial:
+            return False
+        return not self._data.readable_now()
+
+    def _fill(self) -> bool:
+        stream = self._data.stream
+        try:
+            chunk = stream.read1(CHUNK) if hasattr(stream, "read1") else stream.read(CHUNK)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(self._data.name, f"cannot read: {describe_read_error(exc)}") from None
+        if not chunk:
+            self._eof = True
+            return False
+        self._partial += chunk
+        return True
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Lines with their terminator (the last one may have none)."""
+        while True:
+            while self._pos < len(self._block):
+                stop = self._block.index(b"\n", self._pos) + 1
+                line = self._block[self._pos : stop]
+                self._pos = stop
+                yield line
+            searched = 0
+            while (newline := self._partial.rfind(b"\n", searched)) < 0:
+                searched = len(self._partial)
+                if not self._fill():
+                    if self._partial:
+                        line, self._partial = bytes(self._partial), bytearray()
+                        yield line
+                    return
+            # Move every complete line out of the partial buffer at once.
+            self._block = bytes(self._partial[: newline + 1])
+            del self._partial[: newline + 1]
+            self._pos = 0
+
+
+def iter_text_lines(data: ByteInput, reader: LineReader | None = None) -> Iterator[tuple[int, str | BadLine]]:
+    """``(line number, text with its newline)`` pairs; undecodable lines come as ``BadLine``."""
+    encoding = sniff_encoding(data)
+    if encoding in ("utf-16", "utf-32"):
+        yield from _wide_lines(data, encoding)
+        return
+    lines = reader if reader is not None else LineReader(data)
+    for number, raw in enumerate(lines, start=1):
+        line = raw[len(codecs.BOM_UTF8) :] if number == 1 and encoding == "utf-8-sig" else raw
+        try:
+            yield number, line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            column = len(line[: exc.start].decode("utf-8", "replace")) + 1
+            yield number, BadLine(number, column, f"invalid UTF-8 (byte 0x{line[exc.start]:02x})")
+
+
+def _wide_lines(data: ByteInput, encoding: str) -> Iterator[tuple[int, str | BadLine]]:
+    try:
+        text = data.read_all().decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(data.name, f"invalid {encoding.upper()} at byte {exc.start}") from None
+    yield from enumerate(text.splitlines(keepends=True), start=1)

@@ -1,0 +1,47 @@
+"""Shared test helpers: running the real CLI in a subprocess, building prompts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sentinel_cli.model import Location, Prompt
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared"
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """A clean environment: no SENTINEL_* leaking in from the developer's shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENTINEL_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("COLUMNS", "200")
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str,
+    input: bytes | str | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m sentinel_cli`` exactly as a user would, stdin not a terminal."""
+    data = input.encode() if isinstance(input, str) else input
+    return subprocess.run(
+        [sys.executable, "-m", "sentinel_cli", *args],
+        input=data if data is not None else b"",
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=env or cli_env(),
+        timeout=timeout,
+        check=False,
+    )
+
+
+def prompt(text: str, id: str = "t1") -> Prompt:
+    return Prompt(id=id, text=text, location=Location("test", line=1, row=1))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sentinel_cli.config import effective_values, find_config_file, load_settings
+from sentinel_cli.errors import ConfigError
+from sentinel_cli.model import Mode
+
+
+def test_defaults_without_any_file(tmp_path: Path) -> None:
+    settings = load_settings(cwd=tmp_path)
+    assert settings.mode is Mode.MODERATE
+    assert settings.fail_on == "block"
+    assert settings.detectors is None
+
+
+def test_precedence_flag_over_env_over_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sentinel.toml").write_text('mode = "permissive"\nfail_on = "flag"\nbatch_size = 7\n')
+    monkeypatch.setenv("SENTINEL_MODE", "moderate")
+    settings = load_settings(cwd=tmp_path)
+    assert settings.mode is Mode.MODERATE  # env beats file
+    assert settings.fail_on == "flag"  # file beats default
+    assert settings.batch_size == 7
+    flagged = load_settings(cwd=tmp_path, mode=Mode.STRICT, fail_on=None)
+    assert flagged.mode is Mode.STRICT  # flag beats env
+    assert flagged.fail_on == "flag"  # None means "flag not given"
+
+
+def test_pyproject_tool_table_is_discovered_from_a_subdirectory(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="x"\n[tool.sentinel]\nmode = "strict"\n')
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find_config_file(nested) == tmp_path / "pyproject.toml"
+    assert load_settings(cwd=nested).mode is Mode.STRICT
+
+
+def test_pyproject_without_table_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="x"\n')
+    assert find_config_file(tmp_path) is None or find_config_file(tmp_path) != tmp_path / "pyproject.toml"
+
+
+def test_explicit_config_replaces_discovery(tmp_path: Path) -> None:
+    (tmp_path / "sentinel.toml").write_text('mode = "strict"\n')
+    other = tmp_path / "other.toml"
+    other.write_text('fail_on = "never"\n')
+    settings = load_settings(other, cwd=tmp_path)
+    assert settings.fail_on == "never"
+    assert settings.mode is Mode.MODERATE
+
+
+def test_env_list_accepts_commas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SENTINEL_DETECTORS", "heuristics, pii")
+    assert load_settings(cwd=tmp_path).detectors == ["heuristics", "pii"]
+
+
+def test_invalid_values_and_unknown_keys_are_named(tmp_path: Path) -> None:
+    bad = tmp_path / "sentinel.toml"
+    bad.write_text('mode = "paranoid"\nmdoe = "strict"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(bad)
+    message = str(info.value)
+    assert "mode:" in message and "mdoe: unknown setting" in message and str(bad) in message
+
+
+def test_not_toml_is_a_config_error(tmp_path: Path) -> None:
+    bad = tmp_path / "sentinel.toml"
+    bad.write_text("mode = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(bad)
+
+
+def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_secrets_are_masked_in_effective_values(tmp_path: Path) -> None:
+    settings = load_settings(cwd=tmp_path, redact_salt="s3cret-salt")
+    values = effective_values(settings)
+    assert values["redact_salt"] == "********"
+    assert "s3cret-salt" not in repr(values)

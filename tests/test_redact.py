@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from sentinel_cli.model import Category, Finding, Severity
+from sentinel_cli.redact import redact_text
+
+
+def span(start: int, end: int, category: Category = Category.PII, subtype: str = "EMAIL") -> Finding:
+    return Finding("R", "pii", category, Severity.MEDIUM, 0.9, start, end, "", subtype=subtype)
+
+
+def test_mask_hash_remove() -> None:
+    text = "to a@b.co ok"
+    assert redact_text(text, [span(3, 9)]) == "to [EMAIL] ok"
+    assert redact_text(text, [span(3, 9)], style="remove") == "to  ok"
+    hashed = redact_text(text, [span(3, 9)], style="hash", salt="k")
+    assert hashed.startswith("to [EMAIL:") and "a@b.co" not in hashed
+    assert hashed == redact_text(text, [span(3, 9)], style="hash", salt="k")  # stable
+    assert hashed != redact_text(text, [span(3, 9)], style="hash", salt="other")  # salted
+
+
+def test_overlapping_spans_leave_no_fragment() -> None:
+    text = "key AKIAABCDEFGHIJKLMNOP end"
+    spans = [span(4, 24, Category.SECRET, "AWS_ACCESS_KEY"), span(8, 20)]
+    assert redact_text(text, spans) == "key [AWS_ACCESS_KEY] end"
+
+
+def test_hidden_characters_are_removed() -> None:
+    text = "hi\u200bthere"
+    assert redact_text(text, [span(2, 3, Category.HIDDEN_TEXT)]) == "hithere"
+
+
+def test_threat_findings_are_not_masked() -> None:
+    assert redact_text("ignore it", [span(0, 6, Category.DIRECT_INJECTION)]) == "ignore it"
