@@ -1,0 +1,417 @@
+"""The run's Prometheus metrics: declared once in ``METRICS``, kept in a per-run registry.
+
+Every run gets its own ``CollectorRegistry`` (never prometheus_client's global
+one), so what is pushed, written or served is exactly this run. All families
+are declared up front, so ``build_registry()`` lists every name without a scan
+(generated alert rules and dashboards are checked against it).
+
+Label values are bounded: they come from enums, detector ids, configured
+providers and models, never from prompt text, record ids or file names, and
+``LabelGuard`` folds anything past a fixed number of distinct values into
+``other`` so a surprise can never explode the series count.
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from sentinel_cli import __version__
+from sentinel_cli.errors import InputError
+from sentinel_cli.model import Category, ScanResult, Verdict
+from sentinel_cli.runner import RunSummary
+from sentinel_cli.sources.base import Source
+
+Kind = Literal["counter", "gauge", "histogram"]
+
+REQUEST_BUCKETS: tuple[float, ...] = (
+    *(0.0001, 0.00025, 0.0005, 0.001, 0.0025),
+    *(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+"""Seconds per prompt: the PromptSentinel monitoring guide's buckets (5 ms to 10 s), extended
+down to 0.1 ms because the local detectors answer in well under 5 ms."""
+LLM_BUCKETS: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+CONFIDENCE_BUCKETS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    """One metric family as it appears in the exposition (counters with their ``_total``)."""
+
+    name: str
+    kind: Kind
+    help: str
+    labels: tuple[str, ...] = ()
+    buckets: tuple[float, ...] = ()
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """Every sample name the family exposes."""
+        if self.kind == "histogram":
+            return (f"{self.name}_bucket", f"{self.name}_sum", f"{self.name}_count")
+        return (self.name,)
+
+
+P = "promptsentinel_"
+METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec(P + "build_info", "gauge", "Always 1; the version of sentinel that ran.", ("version",)),
+    MetricSpec(
+        P + "requests_total", "counter", "Prompts handled, by command and status.", ("endpoint", "status")
+    ),
+    MetricSpec(
+        P + "request_duration_seconds",
+        "histogram",
+        "Time to scan one prompt.",
+        ("endpoint",),
+        REQUEST_BUCKETS,
+    ),
+    MetricSpec(
+        P + "errors_total", "counter", "Errors by type (bad records, input, output, push...).", ("type",)
+    ),
+    MetricSpec(
+        P + "detections_total", "counter", "Verdicts given, by verdict and mode.", ("verdict", "mode")
+    ),
+    MetricSpec(
+        P + "detection_confidence",
+        "histogram",
+        "Confidence of each finding.",
+        ("detector",),
+        CONFIDENCE_BUCKETS,
+    ),
+    MetricSpec(P + "threats_blocked_total", "counter", "Blocked prompts, by threat category.", ("category",)),
+    MetricSpec(P + "pii_detected_total", "counter", "PII and secret spans found, by entity type.", ("type",)),
+    MetricSpec(
+        P + "stage_duration_seconds",
+        "histogram",
+        "Time in each engine stage per text.",
+        ("stage",),
+        REQUEST_BUCKETS,
+    ),
+    MetricSpec(P + "cache_hits_total", "counter", "Cache lookups that found an entry.", ("cache",)),
+    MetricSpec(P + "cache_misses_total", "counter", "Cache lookups that found nothing.", ("cache",)),
+    MetricSpec(P + "cache_evictions_total", "counter", "Entries evicted from the cache.", ("cache",)),
+    MetricSpec(P + "cache_size_bytes", "gauge", "Size of the cache on disk.", ("cache",)),
+    MetricSpec(P + "cache_entries", "gauge", "Entries in the cache.", ("cache",)),
+    MetricSpec(P + "llm_requests_total", "counter", "Calls to an LLM provider.", ("provider", "model")),
+    MetricSpec(
+        P + "llm_tokens_total", "counter", "LLM tokens, input and output.", ("provider", "model", "direction")
+    ),
+    MetricSpec(P + "llm_errors_total", "counter", "Failed LLM calls, by error type.", ("provider", "type")),
+    MetricSpec(P + "llm_latency_seconds", "histogram", "LLM call latency.", ("provider",), LLM_BUCKETS),
+    MetricSpec(
+        P + "llm_cost_usd_total", "counter", "Estimated LLM spend in US dollars.", ("provider", "model")
+    ),
+    MetricSpec(P + "budget_usage_percent", "gauge", "Share of the LLM budget used, by period.", ("period",)),
+    MetricSpec(P + "memory_usage_bytes", "gauge", "Resident memory of the process now."),
+    MetricSpec(P + "memory_peak_bytes", "gauge", "Peak resident memory of the process."),
+    MetricSpec(P + "batch_prompts", "gauge", "Prompts scanned by the last run."),
+    MetricSpec(P + "batch_duration_seconds", "gauge", "Wall-clock duration of the last run."),
+    MetricSpec(
+        P + "last_success_timestamp_seconds",
+        "gauge",
+        "Unix time the last successful run finished (set on success).",
+    ),
+    MetricSpec(
+        P + "last_failure_timestamp_seconds",
+        "gauge",
+        "Unix time the last failed run finished (set on failure).",
+    ),
+)
+SPECS = {spec.name: spec for spec in METRICS}
+_OPTIONAL = (P + "last_success_timestamp_seconds", P + "last_failure_timestamp_seconds")
+"""Exposed only once set: a zero would read as "succeeded in 1970" and overwrite the real value."""
+
+
+def metric_names() -> list[str]:
+    """Every metric family name, as written in PromQL (counters end in ``_total``)."""
+    return [spec.name for spec in METRICS]
+
+
+def series_names() -> set[str]:
+    """Every sample name a query can use, including histogram ``_bucket``/``_sum``/``_count``."""
+    return {series for spec in METRICS for series in spec.series}
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.:/+-]")
+
+
+class LabelGuard:
+    """Keeps label values few and tidy: at most ``cap`` distinct values per label, then ``other``."""
+
+    def __init__(self, cap: int = 50, length: int = 64) -> None:
+        self.cap = cap
+        self.length = length
+        self._seen: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, label: str, value: object) -> str:
+        text = _UNSAFE.sub("_", str(value).strip())[: self.length] or "unknown"
+        with self._lock:
+            seen = self._seen.setdefault(label, set())
+            if text in seen:
+                return text
+            if len(seen) >= self.cap:
+                return "other"
+            seen.add(text)
+            return text
+
+
+class _OptionalGauges(Collector):
+    """Gauges that exist only once set (the batch timestamps)."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self._values: dict[str, float | None] = dict.fromkeys(names)
+
+    def set(self, name: str, value: float) -> None:
+        self._values[name] = value
+
+    def get(self, name: str) -> float | None:
+        return self._values[name]
+
+    def describe(self) -> Iterable[Metric]:
+        return [GaugeMetricFamily(name, SPECS[name].help) for name in self._values]
+
+    def collect(self) -> Iterable[Metric]:
+        for name, value in self._values.items():
+            if value is not None:
+                yield GaugeMetricFamily(name, SPECS[name].help, value=value)
+
+
+def _rss_bytes() -> float:
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read().split()[1])
+        return float(pages * resource.getpagesize())
+    except (OSError, ValueError, IndexError):
+        return _peak_rss_bytes()
+
+
+def _peak_rss_bytes() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return float(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def _family_name(spec: MetricSpec) -> str:
+    # prometheus_client adds ``_total`` to counters itself.
+    return spec.name.removesuffix("_total") if spec.kind == "counter" else spec.name
+
+
+def build_registry() -> CollectorRegistry:
+    """A fresh registry with every family in ``METRICS`` declared (no scan needed)."""
+    return RunMetrics().registry
+
+
+def _declare(registry: CollectorRegistry) -> dict[str, Any]:
+    """Register every family in ``METRICS``; the metric objects by name."""
+    # ``_created`` samples double the series for nothing a batch job needs.
+    disable_created_metrics()  # type: ignore[no-untyped-call]
+    metrics: dict[str, Any] = {}
+    for spec in METRICS:
+        if spec.name in _OPTIONAL:
+            continue
+        name, labels = _family_name(spec), spec.labels
+        if spec.kind == "counter":
+            metrics[spec.name] = Counter(name, spec.help, labels, registry=registry)
+        elif spec.kind == "gauge":
+            metrics[spec.name] = Gauge(name, spec.help, labels, registry=registry)
+        else:
+            metrics[spec.name] = Histogram(name, spec.help, labels, registry=registry, buckets=spec.buckets)
+    optional = _OptionalGauges(_OPTIONAL)
+    registry.register(optional)
+    metrics["optional"] = optional
+    metrics[P + "memory_usage_bytes"].set_function(_rss_bytes)
+    metrics[P + "memory_peak_bytes"].set_function(_peak_rss_bytes)
+    metrics[P + "build_info"].labels(version=__version__).set(1)
+    return metrics
+
+
+class RunMetrics:
+    """The metrics of one run, with the calls that update them (thread-safe)."""
+
+    def __init__(self, endpoint: str = "scan", mode: str = "moderate") -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._m = _declare(self.registry)
+        self.guard = LabelGuard()
+        self.endpoint = endpoint
+        self.mode = mode
+        self._cache_seen: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+        # Children looked up once: ``labels()`` per prompt would dominate the cost.
+        self._duration = self._m[P + "request_duration_seconds"].labels(endpoint=endpoint)
+        self._ok = self._m[P + "requests_total"].labels(endpoint=endpoint, status="ok")
+        self._detections = {
+            verdict: self._m[P + "detections_total"].labels(verdict=verdict.value, mode=mode)
+            for verdict in Verdict
+        }
+
+    def metric(self, name: str) -> Any:
+        return self._m[name]
+
+    # -- scan results ----------------------------------------------------------------
+    def observe_result(self, result: ScanResult) -> None:
+        self._ok.inc()
+        self._duration.observe(result.elapsed_ms / 1000.0)
+        self._detections[result.verdict].inc()
+        confidence = self._m[P + "detection_confidence"]
+        for finding in result.findings:
+            if not finding.suppressed:
+                confidence.labels(detector=self.guard("detector", finding.detector)).observe(
+                    finding.confidence
+                )
+        if result.verdict is Verdict.BLOCK:
+            blocked = self._m[P + "threats_blocked_total"]
+            for category in result.categories:
+                if category in _THREATS:
+                    blocked.labels(category=category).inc()
+        pii = self._m[P + "pii_detected_total"]
+        for span in result.pii:
+            pii.labels(type=self.guard("pii_type", span.type)).inc()
+
+    def observe_bad_record(self) -> None:
+        self._m[P + "requests_total"].labels(endpoint=self.endpoint, status="error").inc()
+        self.observe_error("bad_record")
+
+    def observe_error(self, type: str, amount: float = 1.0) -> None:
+        self._m[P + "errors_total"].labels(type=self.guard("error", type)).inc(amount)
+
+    def observe_stage(self, stage: str, seconds: float) -> None:
+        self._m[P + "stage_duration_seconds"].labels(stage=self.guard("stage", stage)).observe(seconds)
+
+    # -- LLM judge, cache and budget (called by the LLM layer) -----------------------
+    def observe_llm_call(
+        self,
+        *,
+        provider: str,
+        model: str,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        cost_usd: float = 0.0,
+        latency_s: float | None = None,
+        cached: bool = False,
+        error_type: str | None = None,
+    ) -> None:
+        """One judge call. Cached answers cost nothing and reach no provider, so they are not
+        counted here; the cache reports its own hits through ``set_cache_stats``."""
+        if cached:
+            return
+        provider = self.guard("provider", provider)
+        model = self.guard("model", model)
+        self._m[P + "llm_requests_total"].labels(provider=provider, model=model).inc()
+        tokens = self._m[P + "llm_tokens_total"]
+        if input_tokens:
+            tokens.labels(provider=provider, model=model, direction="input").inc(input_tokens)
+        if output_tokens:
+            tokens.labels(provider=provider, model=model, direction="output").inc(output_tokens)
+        if cost_usd:
+            self._m[P + "llm_cost_usd_total"].labels(provider=provider, model=model).inc(cost_usd)
+        if latency_s is not None:
+            self._m[P + "llm_latency_seconds"].labels(provider=provider).observe(latency_s)
+        if error_type:
+            self._m[P + "llm_errors_total"].labels(
+                provider=provider, type=self.guard("llm_error", error_type)
+            ).inc()
+
+    def set_cache_stats(
+        self,
+        *,
+        cache: str = "llm",
+        hits: int | None = None,
+        misses: int | None = None,
+        evictions: int | None = None,
+        size_bytes: float | None = None,
+        entries: int | None = None,
+    ) -> None:
+        """This run's cache totals so far (counts since the run started, not since the cache was made).
+        Counters move by the difference from the last call, so it may be called any number of times."""
+        cache = self.guard("cache", cache)
+        for name, total in (
+            ("cache_hits_total", hits),
+            ("cache_misses_total", misses),
+            ("cache_evictions_total", evictions),
+        ):
+            if total is None:
+                continue
+            with self._lock:
+                delta = total - self._cache_seen.get((name, cache), 0.0)
+                self._cache_seen[(name, cache)] = max(total, self._cache_seen.get((name, cache), 0.0))
+            if delta > 0:
+                self._m[P + name].labels(cache=cache).inc(delta)
+        if size_bytes is not None:
+            self._m[P + "cache_size_bytes"].labels(cache=cache).set(size_bytes)
+        if entries is not None:
+            self._m[P + "cache_entries"].labels(cache=cache).set(entries)
+
+    def set_budget_usage(self, period: str, percent: float) -> None:
+        self._m[P + "budget_usage_percent"].labels(period=self.guard("period", period)).set(percent)
+
+    # -- the batch-job conventions ---------------------------------------------------
+    def finish_run(self, prompts: int, duration_s: float) -> None:
+        self._m[P + "batch_prompts"].set(prompts)
+        self._m[P + "batch_duration_seconds"].set(duration_s)
+
+    def mark_outcome(self, success: bool, when: float) -> None:
+        self._m["optional"].set(
+            P + ("last_success" if success else "last_failure") + "_timestamp_seconds", when
+        )
+
+    def last_success(self) -> float | None:
+        value: float | None = self._m["optional"].get(P + "last_success_timestamp_seconds")
+        return value
+
+    def exposition(self) -> bytes:
+        from prometheus_client import generate_latest
+
+        return generate_latest(self.registry)
+
+
+_THREATS = frozenset(category.value for category in Category if category.is_threat)
+
+
+class MetricsObserver:
+    """Runner observer that feeds ``RunMetrics`` (it never changes results)."""
+
+    def __init__(self, metrics: RunMetrics) -> None:
+        self.metrics = metrics
+
+    def on_input(self, source: Source) -> None:
+        return None
+
+    def on_batch(self, source: Source, results: Sequence[ScanResult]) -> None:
+        for result in results:
+            self.metrics.observe_result(result)
+
+    def on_bad_record(self, error: InputError) -> None:
+        self.metrics.observe_bad_record()
+
+    def on_finish(self, summary: RunSummary) -> None:
+        if summary.skipped_inputs:
+            self.metrics.observe_error("input", len(summary.skipped_inputs))
+        if summary.error is not None:
+            self.metrics.observe_error(error_type(summary.error))
+        self.metrics.finish_run(summary.scanned, summary.elapsed_s)
+
+
+def error_type(exc: BaseException) -> str:
+    """A bounded name for an error that stopped a run."""
+    from sentinel_cli.errors import ConfigError, RuntimeFailure, UsageError
+
+    if isinstance(exc, InputError):
+        return "input"
+    if isinstance(exc, ConfigError):
+        return "config"
+    if isinstance(exc, UsageError):
+        return "usage"
+    if isinstance(exc, RuntimeFailure):
+        return "runtime"
+    if isinstance(exc, OSError):
+        return "io"
+    return "internal"
