@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sentinel_cli.errors import UsageError
+from sentinel_cli.errors import InputError, UsageError
 from sentinel_cli.model import Prompt, ScanResult, Verdict
+from sentinel_cli.runner import RunSummary
+from sentinel_cli.sources.base import Source
 from sentinel_cli.telemetry.schema import LOG_FIELDS
 
 ROOT = "sentinel"
@@ -157,3 +159,25 @@ def log_prompt(logger: logging.Logger, prompt: Prompt, result: ScanResult, *, wi
     level = logging.DEBUG if result.verdict is Verdict.ALLOW else logging.INFO
     if logger.isEnabledFor(level):
         logger.log(level, "prompt scanned", extra=prompt_fields(prompt, result, with_text=with_text))
+
+
+class LogObserver:
+    """Runner observer that logs inputs, batches (debug) and skipped bad records."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+
+    def on_input(self, source: Source) -> None:
+        self.logger.info("input opened", extra={"event": "input.open", "input": source.name})
+
+    def on_batch(self, source: Source, results: Sequence[ScanResult]) -> None:
+        if self.logger.isEnabledFor(logging.DEBUG):
+            fields = {"event": "batch.done", "input": source.name, "batch_size": len(results)}
+            self.logger.debug("batch scanned", extra=fields)
+
+    def on_bad_record(self, error: InputError) -> None:
+        fields = {"event": "record.bad", "input": error.path, "error": str(error), "error_type": "bad_record"}
+        self.logger.warning("bad record skipped", extra=fields)
+
+    def on_finish(self, summary: RunSummary) -> None:
+        return None

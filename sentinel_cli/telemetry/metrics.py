@@ -1,4 +1,4 @@
-"""The run's Prometheus metrics: declared once in ``METRICS``, kept in a per-run registry.
+"""The run's Prometheus metrics: declared in ``catalog.METRICS``, kept in a per-run registry.
 
 Every run gets its own ``CollectorRegistry`` (never prometheus_client's global
 one), so what is pushed, written or served is exactly this run. All families
@@ -18,8 +18,7 @@ import resource
 import sys
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -27,119 +26,19 @@ from prometheus_client.registry import Collector
 
 from sentinel_cli import __version__
 from sentinel_cli.errors import InputError
-from sentinel_cli.model import Category, ScanResult, Verdict
+from sentinel_cli.model import ScanResult, Verdict
 from sentinel_cli.runner import RunSummary
 from sentinel_cli.sources.base import Source
-
-Kind = Literal["counter", "gauge", "histogram"]
-
-REQUEST_BUCKETS: tuple[float, ...] = (
-    *(0.0001, 0.00025, 0.0005, 0.001, 0.0025),
-    *(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+from sentinel_cli.telemetry.catalog import (
+    ERROR_TYPES,
+    METRICS,
+    OPTIONAL,
+    SPECS,
+    THREAT_CATEGORIES,
+    MetricSpec,
+    P,
+    error_type,
 )
-"""Seconds per prompt: the PromptSentinel monitoring guide's buckets (5 ms to 10 s), extended
-down to 0.1 ms because the local detectors answer in well under 5 ms."""
-LLM_BUCKETS: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
-CONFIDENCE_BUCKETS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
-
-
-@dataclass(frozen=True, slots=True)
-class MetricSpec:
-    """One metric family as it appears in the exposition (counters with their ``_total``)."""
-
-    name: str
-    kind: Kind
-    help: str
-    labels: tuple[str, ...] = ()
-    buckets: tuple[float, ...] = ()
-
-    @property
-    def series(self) -> tuple[str, ...]:
-        """Every sample name the family exposes."""
-        if self.kind == "histogram":
-            return (f"{self.name}_bucket", f"{self.name}_sum", f"{self.name}_count")
-        return (self.name,)
-
-
-P = "promptsentinel_"
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec(P + "build_info", "gauge", "Always 1; the version of sentinel that ran.", ("version",)),
-    MetricSpec(
-        P + "requests_total", "counter", "Prompts handled, by command and status.", ("endpoint", "status")
-    ),
-    MetricSpec(
-        P + "request_duration_seconds",
-        "histogram",
-        "Time to scan one prompt.",
-        ("endpoint",),
-        REQUEST_BUCKETS,
-    ),
-    MetricSpec(
-        P + "errors_total", "counter", "Errors by type (bad records, input, output, push...).", ("type",)
-    ),
-    MetricSpec(
-        P + "detections_total", "counter", "Verdicts given, by verdict and mode.", ("verdict", "mode")
-    ),
-    MetricSpec(
-        P + "detection_confidence",
-        "histogram",
-        "Confidence of each finding.",
-        ("detector",),
-        CONFIDENCE_BUCKETS,
-    ),
-    MetricSpec(P + "threats_blocked_total", "counter", "Blocked prompts, by threat category.", ("category",)),
-    MetricSpec(P + "pii_detected_total", "counter", "PII and secret spans found, by entity type.", ("type",)),
-    MetricSpec(
-        P + "stage_duration_seconds",
-        "histogram",
-        "Time in each engine stage per text.",
-        ("stage",),
-        REQUEST_BUCKETS,
-    ),
-    MetricSpec(P + "cache_hits_total", "counter", "Cache lookups that found an entry.", ("cache",)),
-    MetricSpec(P + "cache_misses_total", "counter", "Cache lookups that found nothing.", ("cache",)),
-    MetricSpec(P + "cache_evictions_total", "counter", "Entries evicted from the cache.", ("cache",)),
-    MetricSpec(P + "cache_size_bytes", "gauge", "Size of the cache on disk.", ("cache",)),
-    MetricSpec(P + "cache_entries", "gauge", "Entries in the cache.", ("cache",)),
-    MetricSpec(P + "llm_requests_total", "counter", "Calls to an LLM provider.", ("provider", "model")),
-    MetricSpec(
-        P + "llm_tokens_total", "counter", "LLM tokens, input and output.", ("provider", "model", "direction")
-    ),
-    MetricSpec(P + "llm_errors_total", "counter", "Failed LLM calls, by error type.", ("provider", "type")),
-    MetricSpec(P + "llm_latency_seconds", "histogram", "LLM call latency.", ("provider",), LLM_BUCKETS),
-    MetricSpec(
-        P + "llm_cost_usd_total", "counter", "Estimated LLM spend in US dollars.", ("provider", "model")
-    ),
-    MetricSpec(P + "budget_usage_percent", "gauge", "Share of the LLM budget used, by period.", ("period",)),
-    MetricSpec(P + "memory_usage_bytes", "gauge", "Resident memory of the process now."),
-    MetricSpec(P + "memory_peak_bytes", "gauge", "Peak resident memory of the process."),
-    MetricSpec(P + "batch_prompts", "gauge", "Prompts scanned by the last run."),
-    MetricSpec(P + "batch_duration_seconds", "gauge", "Wall-clock duration of the last run."),
-    MetricSpec(
-        P + "last_success_timestamp_seconds",
-        "gauge",
-        "Unix time the last successful run finished (set on success).",
-    ),
-    MetricSpec(
-        P + "last_failure_timestamp_seconds",
-        "gauge",
-        "Unix time the last failed run finished (set on failure).",
-    ),
-)
-SPECS = {spec.name: spec for spec in METRICS}
-_OPTIONAL = (P + "last_success_timestamp_seconds", P + "last_failure_timestamp_seconds")
-"""Exposed only once set: a zero would read as "succeeded in 1970" and overwrite the real value."""
-
-
-def metric_names() -> list[str]:
-    """Every metric family name, as written in PromQL (counters end in ``_total``)."""
-    return [spec.name for spec in METRICS]
-
-
-def series_names() -> set[str]:
-    """Every sample name a query can use, including histogram ``_bucket``/``_sum``/``_count``."""
-    return {series for spec in METRICS for series in spec.series}
-
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:/+-]")
 
@@ -216,7 +115,7 @@ def _declare(registry: CollectorRegistry) -> dict[str, Any]:
     disable_created_metrics()  # type: ignore[no-untyped-call]
     metrics: dict[str, Any] = {}
     for spec in METRICS:
-        if spec.name in _OPTIONAL:
+        if spec.name in OPTIONAL:
             continue
         name, labels = _family_name(spec), spec.labels
         if spec.kind == "counter":
@@ -225,7 +124,7 @@ def _declare(registry: CollectorRegistry) -> dict[str, Any]:
             metrics[spec.name] = Gauge(name, spec.help, labels, registry=registry)
         else:
             metrics[spec.name] = Histogram(name, spec.help, labels, registry=registry, buckets=spec.buckets)
-    optional = _OptionalGauges(_OPTIONAL)
+    optional = _OptionalGauges(OPTIONAL)
     registry.register(optional)
     metrics["optional"] = optional
     metrics[P + "memory_usage_bytes"].set_function(_rss_bytes)
@@ -252,6 +151,12 @@ class RunMetrics:
             verdict: self._m[P + "detections_total"].labels(verdict=verdict.value, mode=mode)
             for verdict in Verdict
         }
+        # Known label values start at zero, so rate() and alerts see a series before the first event.
+        self._m[P + "requests_total"].labels(endpoint=endpoint, status="error")
+        for kind in ERROR_TYPES:
+            self._m[P + "errors_total"].labels(type=self.guard("error", kind))
+        for category in THREAT_CATEGORIES:
+            self._m[P + "threats_blocked_total"].labels(category=category)
 
     def metric(self, name: str) -> Any:
         return self._m[name]
@@ -270,7 +175,7 @@ class RunMetrics:
         if result.verdict is Verdict.BLOCK:
             blocked = self._m[P + "threats_blocked_total"]
             for category in result.categories:
-                if category in _THREATS:
+                if category in THREAT_CATEGORIES:
                     blocked.labels(category=category).inc()
         pii = self._m[P + "pii_detected_total"]
         for span in result.pii:
@@ -373,9 +278,6 @@ class RunMetrics:
         return generate_latest(self.registry)
 
 
-_THREATS = frozenset(category.value for category in Category if category.is_threat)
-
-
 class MetricsObserver:
     """Runner observer that feeds ``RunMetrics`` (it never changes results)."""
 
@@ -398,20 +300,3 @@ class MetricsObserver:
         if summary.error is not None:
             self.metrics.observe_error(error_type(summary.error))
         self.metrics.finish_run(summary.scanned, summary.elapsed_s)
-
-
-def error_type(exc: BaseException) -> str:
-    """A bounded name for an error that stopped a run."""
-    from sentinel_cli.errors import ConfigError, RuntimeFailure, UsageError
-
-    if isinstance(exc, InputError):
-        return "input"
-    if isinstance(exc, ConfigError):
-        return "config"
-    if isinstance(exc, UsageError):
-        return "usage"
-    if isinstance(exc, RuntimeFailure):
-        return "runtime"
-    if isinstance(exc, OSError):
-        return "io"
-    return "internal"

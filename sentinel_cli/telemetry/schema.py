@@ -39,7 +39,7 @@ LOG_FIELDS: tuple[FieldSpec, ...] = (
         "logger",
         "string",
         "keyword",
-        "Logger name (sentinel.run, sentinel.scan, sentinel.push...).",
+        "Logger name: sentinel.run (the run, push, files) or sentinel.scan (inputs, prompts).",
         required=True,
     ),
     _f("message", "string", "text", "What happened, for people.", required=True),
@@ -56,7 +56,7 @@ LOG_FIELDS: tuple[FieldSpec, ...] = (
         "event",
         "string",
         "keyword",
-        "Stable event name: run.start, input.open, prompt.scanned, run.finish...",
+        "Stable event name (see the README, Logs).",
     ),
     _f("command", "string", "keyword", "The sentinel command that ran."),
     _f("version", "string", "keyword", "sentinel version."),
@@ -93,8 +93,8 @@ FINDING_FIELDS: tuple[FieldSpec, ...] = (
     _f("confidence", "number", "float", "Confidence 0..1.", required=True),
     _f("start", "integer", "long", "Start offset (characters).", required=True),
     _f("end", "integer", "long", "End offset (characters).", required=True),
-    _f("message", "integer", "long", "Chat message index (chat records).", nullable=True),
-    _f("type", "string", "keyword", "Entity type for PII and secrets.", nullable=True),
+    _f("message", "integer", "long", "Chat message index (chat records).", required=True, nullable=True),
+    _f("type", "string", "keyword", "Entity type for PII and secrets.", required=True, nullable=True),
 )
 AUDIT_FIELDS: tuple[FieldSpec, ...] = (
     _f("schema", "string", "keyword", f"Always {AUDIT_SCHEMA_ID}.", required=True),

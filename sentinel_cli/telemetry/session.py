@@ -27,7 +27,7 @@ from sentinel_cli.telemetry import logging_wanted, metrics_wanted
 from sentinel_cli.telemetry.audit import AuditObserver
 from sentinel_cli.telemetry.events import CacheStats, LlmCall, reset_listener, set_listener
 from sentinel_cli.telemetry.hooks import TelemetryHooks
-from sentinel_cli.telemetry.logs import LogSetup
+from sentinel_cli.telemetry.logs import LogObserver, LogSetup
 
 log = logging.getLogger("sentinel.run")
 Notify = Callable[[str, str], None]
@@ -100,6 +100,7 @@ class Telemetry:
                 backups=s.log_backups,
                 span_ids=self.tracing.span_ids if self.tracing is not None else None,
             )
+            self.observers.append(LogObserver(logging.getLogger("sentinel.scan")))
         if metrics_wanted(s):
             from sentinel_cli.telemetry.metrics import MetricsObserver, RunMetrics
 
@@ -166,7 +167,7 @@ class Telemetry:
         now = time.time()
         if self.metrics is not None:
             if summary is None:
-                from sentinel_cli.telemetry.metrics import error_type
+                from sentinel_cli.telemetry.catalog import error_type
 
                 self.metrics.observe_error(error_type(error) if error else "internal")
                 self.metrics.finish_run(0, now - self._started)

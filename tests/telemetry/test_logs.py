@@ -136,3 +136,31 @@ def test_log_setup_restores_the_logger_and_adds_span_ids() -> None:
 def test_unwritable_log_destinations_are_usage_errors(bad: str, tmp_path: Path) -> None:
     code, out, err = scan(bad, tmp_path=tmp_path)
     assert code == 2 and out == "" and "cannot open" in err and "Traceback" not in err
+
+
+def test_inputs_batches_and_bad_records_are_logged(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"prompt": "hi"}\n{broken\n{"prompt": "bye"}\n')
+    done = run_cli(
+        "scan",
+        str(source),
+        "--on-error",
+        "skip",
+        "--log-format",
+        "json",
+        "--log-level",
+        "debug",
+        "--fail-on",
+        "never",
+    )
+    assert done.returncode == 0, done.stderr
+    lines = json_lines(done.stderr.decode())
+    events = [line["event"] for line in lines]
+    assert events[0] == "run.start" and events[-1] == "run.finish"
+    assert {"input.open", "batch.done", "record.bad"} <= set(events)
+    (bad,) = [line for line in lines if line["event"] == "record.bad"]
+    assert bad["level"] == "warning" and f"{source}:2" in bad["error"] and bad["error_type"] == "bad_record"
+    assert next(line for line in lines if line["event"] == "input.open")["input"] == str(source)
+    assert next(line for line in lines if line["event"] == "run.finish")["bad_records"] == 1
+    for line in lines:
+        VALIDATOR.validate(line)

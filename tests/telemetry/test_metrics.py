@@ -13,16 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from sentinel_cli.errors import InputError
 from sentinel_cli.model import Category, Finding, Location, PiiSpan, ScanResult, Severity, Verdict
 from sentinel_cli.runner import RunSummary
-from sentinel_cli.telemetry.metrics import (
-    METRICS,
-    REQUEST_BUCKETS,
-    LabelGuard,
-    MetricsObserver,
-    RunMetrics,
-    build_registry,
-    metric_names,
-    series_names,
-)
+from sentinel_cli.telemetry.catalog import METRICS, REQUEST_BUCKETS, metric_names, series_names
+from sentinel_cli.telemetry.metrics import LabelGuard, MetricsObserver, RunMetrics, build_registry
 from tests.helpers import run_cli
 
 REQUIRED = {
