@@ -17,12 +17,11 @@ import re
 import resource
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections import Counter as Counter_
+from collections.abc import Sequence
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
-from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
+from prometheus_client import CollectorRegistry, Counter, Gauge, disable_created_metrics
 
 from sentinel_cli import __version__
 from sentinel_cli.errors import InputError
@@ -39,6 +38,7 @@ from sentinel_cli.telemetry.catalog import (
     P,
     error_type,
 )
+from sentinel_cli.telemetry.collectors import FastHistogram, HistogramSeries, OptionalGauges
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:/+-]")
 
@@ -62,27 +62,6 @@ class LabelGuard:
                 return "other"
             seen.add(text)
             return text
-
-
-class _OptionalGauges(Collector):
-    """Gauges that exist only once set (the batch timestamps)."""
-
-    def __init__(self, names: Sequence[str]) -> None:
-        self._values: dict[str, float | None] = dict.fromkeys(names)
-
-    def set(self, name: str, value: float) -> None:
-        self._values[name] = value
-
-    def get(self, name: str) -> float | None:
-        return self._values[name]
-
-    def describe(self) -> Iterable[Metric]:
-        return [GaugeMetricFamily(name, SPECS[name].help) for name in self._values]
-
-    def collect(self) -> Iterable[Metric]:
-        for name, value in self._values.items():
-            if value is not None:
-                yield GaugeMetricFamily(name, SPECS[name].help, value=value)
 
 
 def _rss_bytes() -> float:
@@ -123,8 +102,9 @@ def _declare(registry: CollectorRegistry) -> dict[str, Any]:
         elif spec.kind == "gauge":
             metrics[spec.name] = Gauge(name, spec.help, labels, registry=registry)
         else:
-            metrics[spec.name] = Histogram(name, spec.help, labels, registry=registry, buckets=spec.buckets)
-    optional = _OptionalGauges(OPTIONAL)
+            metrics[spec.name] = FastHistogram(name, spec.help, labels, spec.buckets)
+            registry.register(metrics[spec.name])
+    optional = OptionalGauges({name: SPECS[name].help for name in OPTIONAL})
     registry.register(optional)
     metrics["optional"] = optional
     metrics[P + "memory_usage_bytes"].set_function(_rss_bytes)
@@ -143,6 +123,8 @@ class RunMetrics:
         self.endpoint = endpoint
         self.mode = mode
         self._cache_seen: dict[tuple[str, str], float] = {}
+        self._by_detector: dict[str, HistogramSeries] = {}
+        self._by_stage: dict[str, HistogramSeries] = {}
         self._lock = threading.Lock()
         # Children looked up once: ``labels()`` per prompt would dominate the cost.
         self._duration = self._m[P + "request_duration_seconds"].labels(endpoint=endpoint)
@@ -162,24 +144,50 @@ class RunMetrics:
         return self._m[name]
 
     # -- scan results ----------------------------------------------------------------
+    def observe_batch(self, results: Sequence[ScanResult]) -> None:
+        """Count a batch: counters move once per distinct label set, histograms per value."""
+        if not results:
+            return
+        self._ok.inc(len(results))
+        verdicts: Counter_[Verdict] = Counter_()
+        blocked: Counter_[str] = Counter_()
+        pii: Counter_[str] = Counter_()
+        duration = self._duration.observe
+        for result in results:
+            verdicts[result.verdict] += 1
+            duration(result.elapsed_ms / 1000.0)
+            for finding in result.findings:
+                if not finding.suppressed:
+                    self._confidence(finding.detector).observe(finding.confidence)
+            if result.verdict is Verdict.BLOCK:
+                blocked.update(c for c in result.categories if c in THREAT_CATEGORIES)
+            pii.update(span.type for span in result.pii)
+        for verdict, count in verdicts.items():
+            self._detections[verdict].inc(count)
+        threats = self._m[P + "threats_blocked_total"]
+        for category, count in blocked.items():
+            threats.labels(category=category).inc(count)
+        types = self._m[P + "pii_detected_total"]
+        for kind, count in pii.items():
+            types.labels(type=self.guard("pii_type", kind)).inc(count)
+
     def observe_result(self, result: ScanResult) -> None:
-        self._ok.inc()
-        self._duration.observe(result.elapsed_ms / 1000.0)
-        self._detections[result.verdict].inc()
-        confidence = self._m[P + "detection_confidence"]
-        for finding in result.findings:
-            if not finding.suppressed:
-                confidence.labels(detector=self.guard("detector", finding.detector)).observe(
-                    finding.confidence
-                )
-        if result.verdict is Verdict.BLOCK:
-            blocked = self._m[P + "threats_blocked_total"]
-            for category in result.categories:
-                if category in THREAT_CATEGORIES:
-                    blocked.labels(category=category).inc()
-        pii = self._m[P + "pii_detected_total"]
-        for span in result.pii:
-            pii.labels(type=self.guard("pii_type", span.type)).inc()
+        self.observe_batch((result,))
+
+    def _confidence(self, detector: str) -> HistogramSeries:
+        return self._series(self._by_detector, "detection_confidence", "detector", detector)
+
+    def _series(
+        self, cache: dict[str, HistogramSeries], name: str, label: str, value: str
+    ) -> HistogramSeries:
+        """A histogram child by raw label value; values past the guard's cap are not cached."""
+        series = cache.get(value)
+        if series is None:
+            guarded = self.guard(label, value)
+            series = self._m[P + name].labels(guarded)
+            if guarded != "other":
+                cache[value] = series
+        return series
 
     def observe_bad_record(self) -> None:
         self._m[P + "requests_total"].labels(endpoint=self.endpoint, status="error").inc()
@@ -189,7 +197,7 @@ class RunMetrics:
         self._m[P + "errors_total"].labels(type=self.guard("error", type)).inc(amount)
 
     def observe_stage(self, stage: str, seconds: float) -> None:
-        self._m[P + "stage_duration_seconds"].labels(stage=self.guard("stage", stage)).observe(seconds)
+        self._series(self._by_stage, "stage_duration_seconds", "stage", stage).observe(seconds)
 
     # -- LLM judge, cache and budget (called by the LLM layer) -----------------------
     def observe_llm_call(
@@ -288,8 +296,7 @@ class MetricsObserver:
         return None
 
     def on_batch(self, source: Source, results: Sequence[ScanResult]) -> None:
-        for result in results:
-            self.metrics.observe_result(result)
+        self.metrics.observe_batch(results)
 
     def on_bad_record(self, error: InputError) -> None:
         self.metrics.observe_bad_record()
