@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sentinel_cli import __version__
 from sentinel_cli.config import Settings
@@ -28,6 +28,12 @@ from sentinel_cli.telemetry.audit import AuditObserver
 from sentinel_cli.telemetry.events import CacheStats, LlmCall, reset_listener, set_listener
 from sentinel_cli.telemetry.hooks import TelemetryHooks
 from sentinel_cli.telemetry.logs import LogObserver, LogSetup
+
+if TYPE_CHECKING:
+    from sentinel_cli.telemetry.exposition import MetricsServer
+    from sentinel_cli.telemetry.metrics import RunMetrics
+    from sentinel_cli.telemetry.push import PushConfig
+    from sentinel_cli.telemetry.tracing import Tracing
 
 log = logging.getLogger("sentinel.run")
 Notify = Callable[[str, str], None]
@@ -46,12 +52,12 @@ class Telemetry:
         self.command = command
         self.notify = notify
         self.run_id = uuid.uuid4().hex
-        self.metrics: Any = None
-        self.tracing: Any = None
+        self.metrics: RunMetrics | None = None
+        self.tracing: Tracing | None = None
         self.logs: LogSetup | None = None
         self.audit: AuditObserver | None = None
-        self.server: Any = None
-        self.push_config: Any = None
+        self.server: MetricsServer | None = None
+        self.push_config: PushConfig | None = None
         self.observers: list[Observer] = []
         self.hooks: EngineHooks | None = None
         self._previous_success: float | None = None
@@ -172,9 +178,9 @@ class Telemetry:
                 self.metrics.observe_error(error_type(error) if error else "internal")
                 self.metrics.finish_run(0, now - self._started)
             self.metrics.mark_outcome(success, now)
-            failure = self._push(success)
+            failure = self._push(self.metrics, success)
             if self.settings.metrics_file is not None:
-                file_failure = self._write_file(success)
+                file_failure = self._write_file(self.metrics, success)
                 failure = failure or file_failure
         fields: dict[str, Any] = {"event": "run.finish", "outcome": "success" if success else "failure"}
         if summary is not None:
@@ -195,16 +201,16 @@ class Telemetry:
             self.tracing.end_run(attributes, error=None if success else str(stopped or "interrupted"))
         return failure
 
-    def _push(self, success: bool) -> RuntimeFailure | None:
+    def _push(self, metrics: RunMetrics, success: bool) -> RuntimeFailure | None:
         if self.push_config is None:
             return None
         from sentinel_cli.telemetry.push import push
 
         # A success replaces the group; a failure adds to it, keeping the last success time.
-        result = push(self.metrics.registry, self.push_config, replace=success)
+        result = push(metrics.registry, self.push_config, replace=success)
         url = self.push_config.display_url
         if result.attempts > 1:
-            self.metrics.observe_error("push", result.attempts - 1 if result.ok else result.attempts)
+            metrics.observe_error("push", result.attempts - 1 if result.ok else result.attempts)
         if result.ok:
             log.info("metrics pushed", extra={"event": "push.ok", "url": url, "attempts": result.attempts})
             return None
@@ -215,15 +221,15 @@ class Telemetry:
         self.notify("warning", message + "; results were written")
         return None
 
-    def _write_file(self, success: bool) -> RuntimeFailure | None:
+    def _write_file(self, metrics: RunMetrics, success: bool) -> RuntimeFailure | None:
         from sentinel_cli.telemetry.exposition import write_metrics_file
 
         path = self.settings.metrics_file
         assert path is not None
-        if not success and self._previous_success is not None and self.metrics.last_success() is None:
-            self.metrics.mark_outcome(True, self._previous_success)
+        if not success and self._previous_success is not None and metrics.last_success() is None:
+            metrics.mark_outcome(True, self._previous_success)
         try:
-            write_metrics_file(self.metrics.registry, path)
+            write_metrics_file(metrics.registry, path)
         except RuntimeFailure as exc:
             log.error(str(exc), extra={"event": "metrics.file_failed", "path": str(path)})
             return exc
