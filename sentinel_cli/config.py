@@ -12,6 +12,7 @@ is no global singleton.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -34,6 +35,9 @@ FailOn = Literal["allow", "flag", "redact", "strip", "block", "never"]
 RedactStyle = Literal["mask", "hash", "remove"]
 InputFormat = Literal["auto", "lines", "text", "jsonl", "json", "csv", "tsv", "parquet"]
 OnError = Literal["fail", "skip"]
+LogFormat = Literal["text", "json"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+TraceExporter = Literal["off", "console", "otlp"]
 
 CONFIG_FILENAME = "sentinel.toml"
 
@@ -98,6 +102,53 @@ class Settings(BaseSettings):
         "fail", description="Bad records: fail (stop, exit 2) or skip (report and go on)."
     )
 
+    # Telemetry: metrics, Pushgateway, logs, audit log and traces (README, "Telemetry")
+    pushgateway_url: str | None = Field(
+        None, description="Push the run's metrics to this Prometheus Pushgateway when the run ends."
+    )
+    push_job: str = Field("sentinel", min_length=1, description="Pushgateway job label.")
+    push_groups: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, description="Extra Pushgateway grouping labels (key=value)."
+    )
+    push_username: str | None = Field(None, description="Pushgateway basic-auth user name.")
+    push_password: SecretStr = Field(SecretStr(""), description="Pushgateway basic-auth password.")
+    push_ca_file: Path | None = Field(None, description="CA bundle that signs the Pushgateway's certificate.")
+    push_cert_file: Path | None = Field(None, description="Client certificate for Pushgateway mutual TLS.")
+    push_key_file: Path | None = Field(None, description="Private key of the client certificate.")
+    push_insecure: bool = Field(False, description="Skip TLS certificate verification for the push.")
+    push_timeout: float = Field(10.0, gt=0, le=300, description="Seconds to wait for each push attempt.")
+    push_retries: int = Field(2, ge=0, le=10, description="Push attempts after the first one fails.")
+    push_required: bool = Field(False, description="Exit 3 when the push fails (results are still written).")
+    metrics_file: Path | None = Field(
+        None, description="Write the run's metrics here (text format, atomically; node_exporter textfile)."
+    )
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="Serve /metrics on this port while the run lasts (0: any free port).",
+    )
+    metrics_address: str = Field("0.0.0.0", description="Address the /metrics server listens on.")
+    log_format: LogFormat | None = Field(
+        None, description="Log format: text or json (logging is off unless set)."
+    )
+    log_level: LogLevel | None = Field(
+        None, description="Log level (logging is off unless set; info when on)."
+    )
+    log_file: Path | None = Field(None, description="Write logs to this file (rotated) instead of stderr.")
+    log_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="Rotate the log file at this size.")
+    log_backups: int = Field(5, ge=0, le=1000, description="Rotated log files to keep.")
+    log_prompts: bool = Field(
+        False, description="Put prompt text in logs (default: only its hash and length)."
+    )
+    audit_log: Path | None = Field(
+        None, description="Append a JSON line for every flag, redact, strip and block verdict here."
+    )
+    trace: TraceExporter = Field(
+        "off",
+        description="OpenTelemetry traces: off, console (stderr) or otlp (OTEL_EXPORTER_OTLP_ENDPOINT).",
+    )
+
     # Places
     cache_dir: Path = Field(default_factory=default_cache_dir, description="Cache directory.")
     data_dir: Path = Field(default_factory=default_data_dir, description="Data directory (cost ledger).")
@@ -106,6 +157,18 @@ class Settings(BaseSettings):
     @classmethod
     def _split_detectors(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("push_groups", mode="before")
+    @classmethod
+    def _parse_groups(cls, value: Any) -> Any:
+        return parse_groups(value)
+
+    @field_validator("pushgateway_url")
+    @classmethod
+    def _check_push_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -123,6 +186,33 @@ class Settings(BaseSettings):
         if path is not None:
             sources.append(_TableSource(settings_cls, path))
         return tuple(sources)
+
+
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+def parse_groups(value: Any) -> Any:
+    """Grouping labels from ``k=v`` strings (flags, ``a=b,c=d`` in the environment) or a TOML table."""
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple):
+        pairs: dict[str, str] = {}
+        for item in value:
+            key, sep, label = str(item).partition("=")
+            if not sep:
+                raise ValueError(f"grouping label {item!r} is not key=value")
+            pairs[key.strip()] = label.strip()
+        value = pairs
+    if isinstance(value, Mapping):
+        for key, label in value.items():
+            if not _LABEL_NAME.fullmatch(str(key)) or str(key).startswith("__") or key == "job":
+                raise ValueError(
+                    f"grouping label name {key!r} is not allowed (use [a-zA-Z_][a-zA-Z0-9_]*, not job)"
+                )
+            if not str(label):
+                raise ValueError(f"grouping label {key!r} has an empty value")
+        return {str(k): str(v) for k, v in value.items()}
+    return value
 
 
 class _TableSource(InitSettingsSource):

@@ -20,6 +20,7 @@ import hashlib
 import json
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from sentinel_cli.detectors.base import Detector
@@ -104,12 +105,43 @@ def pii_spans(findings: Sequence[Finding]) -> tuple[PiiSpan, ...]:
     )
 
 
+_NOTHING = nullcontext()
+
+
+class EngineHooks:
+    """Optional instrumentation around the engine's work (tracing, stage timing, logs).
+
+    The engine stays pure: these no-op defaults cost a method call each, and a
+    telemetry layer overrides them. Hooks watch; they never change results.
+    """
+
+    def batch(self, prompts: Sequence[Prompt]) -> AbstractContextManager[object]:
+        """Wraps the scan of one batch."""
+        return _NOTHING
+
+    def stage(self, name: str) -> AbstractContextManager[object]:
+        """Wraps one stage for one text: ``normalize`` or a detector id."""
+        return _NOTHING
+
+    def scanned(self, prompt: Prompt, result: ScanResult) -> None:
+        """Called with each prompt and its result."""
+
+
+NO_HOOKS = EngineHooks()
+
+
 class Engine:
     """Scans prompts with a fixed set of detectors and options."""
 
-    def __init__(self, detectors: Sequence[Detector], options: EngineOptions | None = None) -> None:
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        options: EngineOptions | None = None,
+        hooks: EngineHooks | None = None,
+    ) -> None:
         self.detectors = tuple(detectors)
         self.options = options or EngineOptions()
+        self.hooks = hooks or NO_HOOKS
 
     def scan(self, prompt: Prompt) -> ScanResult:
         return self.scan_batch([prompt])[0]
@@ -117,18 +149,26 @@ class Engine:
     def scan_batch(self, prompts: Sequence[Prompt]) -> list[ScanResult]:
         """Scan prompts in order; detectors that can batch see the whole batch at once."""
         results = []
-        for prompt in prompts:
-            started = time.perf_counter()
-            findings = self._detect(prompt)
-            results.append(self._result(prompt, findings, time.perf_counter() - started))
+        hooks = self.hooks
+        with hooks.batch(prompts):
+            for prompt in prompts:
+                started = time.perf_counter()
+                findings = self._detect(prompt)
+                result = self._result(prompt, findings, time.perf_counter() - started)
+                hooks.scanned(prompt, result)
+                results.append(result)
         return results
 
     def _detect(self, prompt: Prompt) -> list[Finding]:
         findings: list[Finding] = []
+        stage = self.hooks.stage
         for message, text, role in prompt.segments():
-            doc = Document(text, role=role)
+            with stage("normalize"):
+                doc = Document(text, role=role)
+                doc.views  # noqa: B018 - views are lazy; build them here so the stage is timed
             for detector in self.detectors:
-                found = detector.detect(doc)
+                with stage(detector.id):
+                    found = detector.detect(doc)
                 if message is not None:
                     found = [replace(finding, message=message) for finding in found]
                 findings.extend(found)

@@ -15,7 +15,7 @@ from sentinel_cli import __version__
 from sentinel_cli.config import Settings
 from sentinel_cli.detectors import registry
 from sentinel_cli.detectors.base import Detector
-from sentinel_cli.engine import Engine, EngineOptions
+from sentinel_cli.engine import Engine, EngineHooks, EngineOptions
 from sentinel_cli.exit_codes import ExitCode
 from sentinel_cli.model import RuleInfo, Verdict
 from sentinel_cli.runner import Observer, RunOptions, RunSummary, run_scan
@@ -54,14 +54,16 @@ def build_detectors(settings: Settings) -> list[Detector]:
     return registry.create(settings.detectors, settings)
 
 
-def build_engine(settings: Settings, detectors: Sequence[Detector] | None = None) -> Engine:
+def build_engine(
+    settings: Settings, detectors: Sequence[Detector] | None = None, hooks: EngineHooks | None = None
+) -> Engine:
     options = EngineOptions(
         mode=settings.mode,
         redact=settings.redact,
         redact_style=settings.redact_style,
         redact_salt=settings.redact_salt.get_secret_value(),
     )
-    return Engine(detectors if detectors is not None else build_detectors(settings), options)
+    return Engine(detectors if detectors is not None else build_detectors(settings), options, hooks)
 
 
 def rule_catalog(detectors: Sequence[Detector]) -> dict[str, RuleInfo]:
@@ -86,11 +88,18 @@ def _open(name: str, *, input_format: str, mapper: FieldMapper, batch_size: int)
     return open_source(name, input_format=input_format, mapper=mapper, batch_size=batch_size)
 
 
-def execute(settings: Settings, request: ScanRequest, observers: Sequence[Observer] = ()) -> RunSummary:
+def execute(
+    settings: Settings,
+    request: ScanRequest,
+    observers: Sequence[Observer] = (),
+    hooks: EngineHooks | None = None,
+) -> RunSummary:
     """Run the scan and write the output. Results finished before an error or an
-    interrupt are always written; the caller turns the summary into an exit code."""
+    interrupt are always written (committed before this returns, so telemetry that
+    reports the run afterwards can never cost the results); the caller turns the
+    summary into an exit code. ``hooks`` instrument the engine (tracing, timings)."""
     detectors = build_detectors(settings)
-    engine = build_engine(settings, detectors)
+    engine = build_engine(settings, detectors, hooks)
     output = Output(request.output)
     committed = False
     try:

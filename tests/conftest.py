@@ -4,6 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# Real servers (Pushgateway...) any test can use as fixtures.
+pytest_plugins = ["tests.fixtures.servers", "tests.fixtures.otlp"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(

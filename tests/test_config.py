@@ -81,3 +81,31 @@ def test_secrets_are_masked_in_effective_values(tmp_path: Path) -> None:
     values = effective_values(settings)
     assert values["redact_salt"] == "********"
     assert "s3cret-salt" not in repr(values)
+
+
+def test_telemetry_settings_from_flags_env_and_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "sentinel.toml"
+    config.write_text('push_job = "from-file"\npush_groups = { instance = "file-host", env = "prod" }\n')
+    settings = load_settings(config)
+    assert settings.push_job == "from-file" and settings.push_groups == {
+        "instance": "file-host",
+        "env": "prod",
+    }
+    monkeypatch.setenv("SENTINEL_PUSHGATEWAY_URL", "http://gateway:9091")
+    monkeypatch.setenv("SENTINEL_PUSH_GROUPS", "instance=env-host")
+    monkeypatch.setenv("SENTINEL_PUSH_PASSWORD", "hunter2")
+    settings = load_settings(config)
+    assert settings.pushgateway_url == "http://gateway:9091" and settings.push_groups == {
+        "instance": "env-host"
+    }
+    assert load_settings(config, push_groups=["instance=flag", "team=ml"]).push_groups == {
+        "instance": "flag",
+        "team": "ml",
+    }
+    assert effective_values(settings)["push_password"] == "********"
+
+
+@pytest.mark.parametrize("groups", [["job=x"], ["__name__=x"], ["bad-name=x"], ["novalue"], ["empty="]])
+def test_bad_grouping_labels_are_config_errors(groups: list[str], tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="push_groups"):
+        load_settings(discover=False, push_groups=groups)

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 
 import pytest
 
 from sentinel_cli.detectors.base import Detector
-from sentinel_cli.engine import THRESHOLDS, Engine, EngineOptions, combine_scores, decide
-from sentinel_cli.model import Category, Finding, Location, Message, Mode, Prompt, Severity, Verdict
+from sentinel_cli.engine import THRESHOLDS, Engine, EngineHooks, EngineOptions, combine_scores, decide
+from sentinel_cli.model import (
+    Category,
+    Finding,
+    Location,
+    Message,
+    Mode,
+    Prompt,
+    ScanResult,
+    Severity,
+    Verdict,
+)
 from sentinel_cli.normalize import Document
 from tests.helpers import prompt
 
@@ -100,3 +112,48 @@ def test_engine_real_heuristics_block_a_classic_injection() -> None:
     assert result.findings and 0 <= first.start < first.end
     benign = engine.scan(prompt("What's the weather like in Lisbon in May?"))
     assert benign.verdict is Verdict.ALLOW and benign.score == 0.0
+
+
+class RecordingHooks(EngineHooks):
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    @contextmanager
+    def _span(self, name: str) -> Iterator[None]:
+        self.events.append(f"+{name}")
+        yield
+        self.events.append(f"-{name}")
+
+    def batch(self, prompts: Sequence[Prompt]) -> AbstractContextManager[object]:
+        return self._span(f"batch:{len(prompts)}")
+
+    def stage(self, name: str) -> AbstractContextManager[object]:
+        return self._span(name)
+
+    def scanned(self, prompt: Prompt, result: ScanResult) -> None:
+        self.events.append(f"scanned:{prompt.id}:{result.verdict.value}")
+
+
+def test_hooks_see_batches_stages_and_results_without_changing_them() -> None:
+    detector = FixedDetector([finding(Category.JAILBREAK, 0.9)])
+    hooks = RecordingHooks()
+    prompts = [prompt("ab", id="a"), prompt("cd", id="b")]
+    hooked = Engine([detector], hooks=hooks).scan_batch(prompts)
+    plain = Engine([detector]).scan_batch(prompts)
+    assert [replace(r, elapsed_ms=0) for r in hooked] == [replace(r, elapsed_ms=0) for r in plain]
+    per_prompt = ["+normalize", "-normalize", "+fixed", "-fixed"]
+    assert hooks.events == [
+        "+batch:2",
+        *per_prompt,
+        "scanned:a:block",
+        *per_prompt,
+        "scanned:b:block",
+        "-batch:2",
+    ]
+
+
+def test_chat_records_run_the_stages_once_per_message() -> None:
+    hooks = RecordingHooks()
+    chat = Prompt("c", "x\ny", Location("t", 1, 1), messages=(Message("user", "x"), Message("user", "y")))
+    Engine([FixedDetector([])], hooks=hooks).scan(chat)
+    assert hooks.events.count("+normalize") == 2 and hooks.events.count("+fixed") == 2

@@ -56,3 +56,21 @@ def csv_list(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class LogFormatChoice(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class LogLevelChoice(StrEnum):
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class TraceChoice(StrEnum):
+    OFF = "off"
+    CONSOLE = "console"
+    OTLP = "otlp"

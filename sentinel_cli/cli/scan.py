@@ -15,8 +15,11 @@ from sentinel_cli.cli.options import (
     ConfigOption,
     FailOnChoice,
     InputFormatChoice,
+    LogFormatChoice,
+    LogLevelChoice,
     OnErrorChoice,
     RedactStyleChoice,
+    TraceChoice,
     csv_list,
 )
 from sentinel_cli.errors import UsageError
@@ -30,13 +33,18 @@ EPILOG = """\
   cat prompts.jsonl | sentinel scan - --format jsonl > results.jsonl
   sentinel scan data.parquet --format parquet -o results.parquet --no-progress
   sentinel scan prompts.csv --text-field question --fail-on flag --mode strict
+  sentinel scan batch.jsonl -o out.jsonl --push http://pgw:9091 --group env=ci
+  tail -f live.jsonl | sentinel scan - --metrics-port 9464 --log-format json
 
 [bold]Exit codes[/bold]
 
   0  no verdict at or above --fail-on      1  at least one verdict at or above --fail-on
-  2  usage or input error                  3  internal or runtime failure
+  2  usage or input error                  3  internal or runtime failure (or --push-required failed)
   130  interrupted (finished results are kept)
 """
+
+
+TELEMETRY = "Telemetry"
 
 
 class _Terminated(KeyboardInterrupt):
@@ -122,6 +130,103 @@ def scan(
     batch_size: Annotated[int | None, typer.Option(min=1, help="Prompts per batch. [default: 256]")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Never show the progress bar.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+    push: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Push the run's metrics to this Pushgateway when it ends (or SENTINEL_PUSHGATEWAY_URL).",
+            rich_help_panel=TELEMETRY,
+        ),
+    ] = None,
+    job: Annotated[
+        str | None, typer.Option(help="Pushgateway job label. [default: sentinel]", rich_help_panel=TELEMETRY)
+    ] = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="KEY=VALUE",
+            help="Pushgateway grouping label; repeat for more (e.g. --group instance=nightly).",
+            rich_help_panel=TELEMETRY,
+        ),
+    ] = None,
+    push_user: Annotated[
+        str | None,
+        typer.Option(help="Basic-auth user (password: SENTINEL_PUSH_PASSWORD).", rich_help_panel=TELEMETRY),
+    ] = None,
+    push_ca_file: Annotated[
+        Path | None, typer.Option(help="CA bundle for an https Pushgateway.", rich_help_panel=TELEMETRY)
+    ] = None,
+    push_cert: Annotated[
+        Path | None, typer.Option(help="Client certificate (mutual TLS).", rich_help_panel=TELEMETRY)
+    ] = None,
+    push_key: Annotated[
+        Path | None, typer.Option(help="Client key (mutual TLS).", rich_help_panel=TELEMETRY)
+    ] = None,
+    push_insecure: Annotated[
+        bool | None,
+        typer.Option("--push-insecure", help="Do not verify the TLS certificate.", rich_help_panel=TELEMETRY),
+    ] = None,
+    push_timeout: Annotated[
+        float | None,
+        typer.Option(min=0.1, help="Seconds per push attempt. [default: 10]", rich_help_panel=TELEMETRY),
+    ] = None,
+    push_retries: Annotated[
+        int | None,
+        typer.Option(min=0, help="Retries after a failed push. [default: 2]", rich_help_panel=TELEMETRY),
+    ] = None,
+    push_required: Annotated[
+        bool | None,
+        typer.Option(
+            "--push-required", help="Exit 3 if the push fails (results are kept).", rich_help_panel=TELEMETRY
+        ),
+    ] = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write metrics here atomically (node_exporter textfile).", rich_help_panel=TELEMETRY
+        ),
+    ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=65535, help="Serve /metrics on this port during the run.", rich_help_panel=TELEMETRY
+        ),
+    ] = None,
+    metrics_address: Annotated[
+        str | None,
+        typer.Option(help="Address for --metrics-port. [default: 0.0.0.0]", rich_help_panel=TELEMETRY),
+    ] = None,
+    log_format: Annotated[
+        LogFormatChoice | None,
+        typer.Option(help="Turn logging on, as text or json.", rich_help_panel=TELEMETRY),
+    ] = None,
+    log_level: Annotated[
+        LogLevelChoice | None,
+        typer.Option(help="Turn logging on at this level. [default: info]", rich_help_panel=TELEMETRY),
+    ] = None,
+    log_file: Annotated[
+        Path | None, typer.Option(help="Log to this file (rotated), not stderr.", rich_help_panel=TELEMETRY)
+    ] = None,
+    log_prompts: Annotated[
+        bool | None,
+        typer.Option(
+            "--log-prompts",
+            help="Put prompt text in logs (default: hash and length).",
+            rich_help_panel=TELEMETRY,
+        ),
+    ] = None,
+    audit_log: Annotated[
+        Path | None,
+        typer.Option(
+            help="Append a JSON line per flag/redact/strip/block verdict.", rich_help_panel=TELEMETRY
+        ),
+    ] = None,
+    trace: Annotated[
+        TraceChoice | None,
+        typer.Option(
+            help="OpenTelemetry traces: console (stderr) or otlp. [default: off]", rich_help_panel=TELEMETRY
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> int:
     """Scan prompts for injection, jailbreaks, PII and secrets; print a verdict per prompt.
@@ -133,6 +238,7 @@ def scan(
     from sentinel_cli.cli.progress import ProgressObserver
     from sentinel_cli.config import load_settings
     from sentinel_cli.scan_service import ScanRequest, choose_format, execute, exit_code
+    from sentinel_cli.telemetry import wanted as telemetry_wanted
 
     inputs = list(paths or [])
     if not inputs:
@@ -153,6 +259,26 @@ def scan(
         id_field=id_field,
         on_error=on_error.value if on_error else None,
         batch_size=batch_size,
+        pushgateway_url=push,
+        push_job=job,
+        push_groups=group or None,
+        push_username=push_user,
+        push_ca_file=push_ca_file,
+        push_cert_file=push_cert,
+        push_key_file=push_key,
+        push_insecure=push_insecure,
+        push_timeout=push_timeout,
+        push_retries=push_retries,
+        push_required=push_required,
+        metrics_file=metrics_file,
+        metrics_port=metrics_port,
+        metrics_address=metrics_address,
+        log_format=log_format.value if log_format else None,
+        log_level=log_level.value if log_level else None,
+        log_file=log_file,
+        log_prompts=log_prompts,
+        audit_log=audit_log,
+        trace=trace.value if trace else None,
     )
     fmt = choose_format(format, output, sys.stdout.isatty())
     if fmt is OutputFormat.PARQUET and output is None and sys.stdout.isatty():
@@ -160,8 +286,18 @@ def scan(
     request = ScanRequest(inputs=inputs, output=output, format=fmt)
     progress = ProgressObserver(enabled=not no_progress)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    failure = None
     try:
-        summary = execute(settings, request, [progress])
+        if telemetry_wanted(settings):
+            from sentinel_cli.telemetry.session import run_observed
+
+            summary, failure = run_observed(
+                settings,
+                lambda observers, hooks: execute(settings, request, [progress, *observers], hooks),
+                notify=lambda kind, message: None if quiet and kind == "info" else report(message, kind=kind),
+            )
+        else:
+            summary = execute(settings, request, [progress])
     finally:
         signal.signal(signal.SIGTERM, previous)
     if summary.error is not None:
@@ -183,4 +319,6 @@ def scan(
         sys.stderr.write(_summary_line(summary) + "\n")
         if summary.gated:
             sys.stderr.write(f"gate: {summary.gated} prompt(s) at or above '{settings.fail_on}' -> exit 1\n")
+    if failure is not None and not summary.interrupted:
+        raise failure  # a required push (or the metrics file) failed after the results were written
     return exit_code(summary)

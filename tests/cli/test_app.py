@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -45,8 +46,45 @@ def test_one_prompt_scan_imports_nothing_heavy() -> None:
         for line in done.stderr.decode().splitlines()
         if line.startswith("import time:")
     }
-    assert not imported & {"anthropic", "openai", "opentelemetry", "pyarrow", "diskcache", "numpy"}
+    heavy = {"anthropic", "openai", "opentelemetry", "pyarrow", "diskcache", "numpy"}
+    # Telemetry libraries load only when a telemetry flag asks for them.
+    heavy |= {"prometheus_client", "pythonjsonlogger"}
+    assert not imported & heavy
     assert json.loads(done.stdout)["verdict"] == "allow"
+
+
+def test_telemetry_flags_load_only_what_they_use(tmp_path: Path) -> None:
+    def imported(*flags: str) -> set[str]:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-X",
+                "importtime",
+                "-m",
+                "sentinel_cli",
+                "scan",
+                "-",
+                "--fail-on",
+                "never",
+                *flags,
+            ],
+            input=b"hello\n",
+            capture_output=True,
+            cwd=ROOT,
+            env=cli_env(),
+            check=True,
+        )
+        return {
+            line.split("|")[-1].strip().split(".")[0]
+            for line in done.stderr.decode().splitlines()
+            if line.startswith("import time:")
+        }
+
+    audit_only = imported("--audit-log", str(tmp_path / "a.jsonl"))
+    assert not audit_only & {"prometheus_client", "opentelemetry", "pythonjsonlogger"}
+    metrics = imported("--metrics-file", str(tmp_path / "m.prom"))
+    assert "prometheus_client" in metrics and "opentelemetry" not in metrics
+    assert "opentelemetry" in imported("--trace", "console")
 
 
 def test_detectors_lists_versions_and_rule_counts() -> None:
