@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sentinel_cli import __version__
-from sentinel_cli.ci.baseline import BaselineFilter
+from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
+from sentinel_cli.ci.baseline import Entry as BaselineEntry
 from sentinel_cli.ci.baseline import load as load_baseline
 from sentinel_cli.ci.fingerprint import Fingerprinter
 from sentinel_cli.ci.repo import RepoPaths
@@ -199,6 +200,21 @@ def execute(
     finally:
         if not committed:
             output.discard()
+
+
+def collect_findings(
+    settings: Settings,
+    inputs: Sequence[str],
+    *,
+    skip: Sequence[Path] = (),
+    observers: Sequence[Observer] = (),
+) -> tuple[RunSummary, dict[str, BaselineEntry]]:
+    """Scan without writing results, keeping each unsuppressed finding as a baseline entry
+    (``sentinel baseline create|update``); an existing ``--baseline`` is not applied."""
+    prepared = prepare(settings, inputs, skip=skip, use_baseline=False)
+    collector = BaselineCollector(prepared.paths, Output(None), RunInfo(tool_version=__version__))
+    summary = prepared.run(collector, observers)
+    return summary, collector.entries
 
 
 def exit_code(summary: RunSummary) -> ExitCode:

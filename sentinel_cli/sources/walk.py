@@ -22,6 +22,9 @@ from sentinel_cli.sources.ignore import IgnoreFile, Pattern, compile_patterns, i
 
 IGNORE_FILES = (".gitignore", ".sentinelignore")
 NEVER_WALKED = frozenset({".git", ".hg", ".svn"})
+NEVER_SCANNED = (".sarif", ".sentinel-baseline.json")
+"""sentinel's own outputs: a SARIF report quotes the evidence it found, and scanning it
+again would report every finding twice."""
 SNIFF_BYTES = 8000
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _READS_BINARY = frozenset({"parquet"})
@@ -136,7 +139,11 @@ class Walker:
             name = os.path.normpath(here / entry.name)
             if is_dir:
                 yield from self._walk(Path(name), path, top, active, expansion)
-            elif entry.is_file(follow_symlinks=False) and self._included(relative):
+            elif (
+                entry.is_file(follow_symlinks=False)
+                and not entry.name.lower().endswith(NEVER_SCANNED)
+                and self._included(relative)
+            ):
                 yield name
 
     def _included(self, relative: str) -> bool:
