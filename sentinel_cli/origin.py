@@ -57,6 +57,9 @@ class TextOrigin:
     comment_line: int | None = None
     """For string literals in code: the line where the literal ends, where a
     trailing comment can suppress findings anywhere in it."""
+    ends: tuple[tuple[int, int, int], ...] = ()
+    """``(text offset, line, column)`` just past the source of characters that came from
+    more than one source character (escapes); every other character is one column wide."""
 
     def position(self, offset: int) -> tuple[int, int] | None:
         """``(line, column)`` of the character at ``offset`` (or just past the end)."""
@@ -66,17 +69,22 @@ class TextOrigin:
         start, line, column = self.anchors[index]
         return line, column + max(offset - start, 0)
 
+    def end_position(self, offset: int) -> tuple[int, int] | None:
+        """``(line, column)`` just past the source of the character at ``offset``."""
+        index = bisect_right(self.ends, offset, key=lambda end: end[0]) - 1
+        if index >= 0 and self.ends[index][0] == offset:
+            return self.ends[index][1], self.ends[index][2]
+        position = self.position(offset)
+        return None if position is None else (position[0], position[1] + 1)
+
     def region(self, start: int, end: int) -> Region | None:
+        """The source span of ``text[start:end]``: from its first character to just past its
+        last one (an empty span is empty at ``start``)."""
         first = self.position(start)
         if first is None:
             return None
-        last = self.position(max(end, start))
+        last = self.end_position(end - 1) if end > start else first
         assert last is not None
-        if end > start and last[1] == 1 and last[0] > first[0]:
-            # A match ending in a line break ends on its own line, not at column 1 of the next.
-            before = self.position(end - 1)
-            assert before is not None
-            last = (before[0], before[1] + 1)
         return Region(first[0], first[1], last[0], last[1])
 
 
@@ -148,6 +156,7 @@ class OriginBuilder:
         self._parts: list[str] = []
         self._length = 0
         self._anchors: list[tuple[int, int]] = []  # (text offset, source offset)
+        self._ends: list[tuple[int, int]] = []  # (text offset, source offset past it)
 
     @property
     def length(self) -> int:
@@ -173,6 +182,8 @@ class OriginBuilder:
         self._parts.append(text)
         self._length += len(text)
         self._anchors.append((self._length, end))
+        if text and end - start != len(text):
+            self._ends.append((self._length - 1, end))
 
     def skip(self, end: int) -> None:
         """Source up to ``end`` produced no text (a line continuation, folded indentation)."""
@@ -182,7 +193,9 @@ class OriginBuilder:
         return "".join(self._parts)
 
     def origin(self, markers: tuple[Marker, ...] = (), comment_line: int | None = None) -> TextOrigin:
-        return TextOrigin(tuple(self._compressed()), markers, comment_line)
+        position = self.index.position
+        ends = tuple((offset, *position(end)) for offset, end in self._ends)
+        return TextOrigin(tuple(self._compressed()), markers, comment_line, ends)
 
     def _compressed(self) -> Iterator[tuple[int, int, int]]:
         # Later anchors at the same text offset win (the source jumped there).

@@ -61,10 +61,10 @@ def binary_reason(path: Path) -> str | None:
         return f"cannot read ({(exc.strerror or str(exc)).lower()})"
     if head.startswith(_WIDE_BOMS):
         return None
-    if b"\0" in head:
-        return "binary file"
     if head.startswith(b"\x1f\x8b"):
         return "compressed file"
+    if b"\0" in head:
+        return "binary file"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
