@@ -20,7 +20,9 @@ def _schema() -> dict[str, Any]:
 
 def validate_sarif(document: dict[str, Any]) -> dict[str, Any]:
     """Validate against the official SARIF 2.1.0 schema; returns the document."""
-    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed (pip install '.[test]')")
+    jsonschema = pytest.importorskip(
+        "jsonschema", reason="jsonschema is not installed (pip install '.[test]')"
+    )
     if not SCHEMA_PATH.exists():
         pytest.skip(f"SARIF schema not found at {SCHEMA_PATH}: cannot validate SARIF output")
     jsonschema.validate(document, _schema())

@@ -15,9 +15,10 @@ from sentinel_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from sentinel_cli.ci.baseline import Entry
+    from sentinel_cli.ci.repo import RepoPaths
     from sentinel_cli.runner import RunSummary
 
-DEFAULT_FILE = Path(".sentinel-baseline.json")
+DEFAULT_NAME = ".sentinel-baseline.json"
 
 EPILOG = """\
 [bold]Examples[/bold]
@@ -57,6 +58,10 @@ AsSourceOption = Annotated[
 TextFieldOption = Annotated[str | None, typer.Option(help="Field/column with the prompt in data files.")]
 
 
+def _default_file(repo: RepoPaths) -> Path:
+    return Path(os.path.relpath(repo.root / DEFAULT_NAME))
+
+
 def _collect(
     config: Path | None,
     inputs: list[str],
@@ -94,7 +99,12 @@ def _collect(
 @guarded
 def create(
     paths: PathsArgument = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to write.")] = DEFAULT_FILE,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help=f"Baseline file to write. [default: {DEFAULT_NAME} at the repository top]"
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing baseline.")] = False,
     detectors: DetectorsOption = None,
     include: IncludeOption = None,
@@ -108,6 +118,8 @@ def create(
     from sentinel_cli.ci.baseline import Baseline, dump
     from sentinel_cli.ci.repo import RepoPaths
 
+    repo = RepoPaths()
+    output = output or _default_file(repo)
     if output.exists() and not force:
         raise UsageError(f"{output} exists: refresh it with 'sentinel baseline update', or use --force")
     inputs = list(paths or ["."])
@@ -121,7 +133,6 @@ def create(
         as_source=as_source,
         text_field=text_field,
     )
-    repo = RepoPaths()
     baseline = Baseline(paths=[repo.key(name) for name in inputs], entries=entries)
     dump(baseline, output, __version__)
     sys.stderr.write(
@@ -135,8 +146,13 @@ def create(
 def update(
     paths: PathsArgument = None,
     baseline: Annotated[
-        Path, typer.Option("--baseline", "-b", help="Baseline file to refresh.")
-    ] = DEFAULT_FILE,
+        Path | None,
+        typer.Option(
+            "--baseline",
+            "-b",
+            help=f"Baseline file to refresh. [default: {DEFAULT_NAME} at the repository top]",
+        ),
+    ] = None,
     detectors: DetectorsOption = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
@@ -150,8 +166,9 @@ def update(
     from sentinel_cli.ci.baseline import Baseline, diff, dump, load
     from sentinel_cli.ci.repo import RepoPaths
 
-    old = load(baseline)
     repo = RepoPaths()
+    baseline = baseline or _default_file(repo)
+    old = load(baseline)
     inputs = list(paths) if paths else [os.path.relpath(repo.root / p) for p in old.paths]
     summary, entries = _collect(
         config,

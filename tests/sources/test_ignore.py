@@ -22,7 +22,7 @@ docs/**/*.tmp
 a/**/b.md
 [xy].txt
 \\#hash.txt
-trailing.txt   
+trailing.txt\x20\x20\x20
 dir-only/
 """
 NESTED_IGNORE = """\
@@ -60,7 +60,11 @@ def test_walk_keeps_exactly_what_git_keeps(tree: Path) -> None:
         pytest.skip("git is not installed: cannot compare with git's own ignore rules")
     subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
     listed = subprocess.run(
-        ["git", "ls-files", "--others", "--exclude-standard"], cwd=tree, capture_output=True, text=True, check=True
+        ["git", "ls-files", "--others", "--exclude-standard"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert walked(tree) == set(listed)
     # Sanity: the patterns really did exclude things of each kind.

@@ -44,7 +44,16 @@ def test_readers_by_suffix_and_binary_files_skipped_with_a_reason(tmp_path: Path
     expansion = expand([str(tmp_path)])
     names = [Path(name).name for name in expansion.inputs]
     assert names == sorted(names)
-    assert set(names) == {"a.md", "b.json", "c.jsonl", "d.yaml", "e.py", "f.unknown", "i.jsonl.gz", "k.utf16.txt"}
+    assert set(names) == {
+        "a.md",
+        "b.json",
+        "c.jsonl",
+        "d.yaml",
+        "e.py",
+        "f.unknown",
+        "i.jsonl.gz",
+        "k.utf16.txt",
+    }
     formats = {Path(name).name: fmt for name, fmt in expansion.formats.items()}
     assert formats["b.json"] == "strings:json" and formats["c.jsonl"] == "jsonl"
     assert formats["f.unknown"] == "text" and formats["d.yaml"] == "strings:yaml"
@@ -56,7 +65,9 @@ def test_symbolic_links_and_skip_list_are_not_followed(tmp_path: Path) -> None:
     make(tmp_path, {"real/a.md": "x", "out.jsonl": "{}", "outside/b.md": "y"})
     os.symlink(tmp_path / "outside", tmp_path / "real" / "link")
     os.symlink(tmp_path / "outside" / "b.md", tmp_path / "real" / "b-link.md")
-    expansion = expand([str(tmp_path / "real"), str(tmp_path / "out.jsonl")], skip=[tmp_path / "real" / "a.md"])
+    expansion = expand(
+        [str(tmp_path / "real"), str(tmp_path / "out.jsonl")], skip=[tmp_path / "real" / "a.md"]
+    )
     assert expansion.inputs == [str(tmp_path / "out.jsonl")]
 
 
