@@ -169,8 +169,11 @@ def expand(
     walker = Walker(include, exclude, skip)
     for name in inputs:
         if name != "-" and Path(name).is_dir():
+            before = len(expansion.inputs) + len(expansion.skipped)
             for found in walker.files(name, expansion):
                 _add(found, expansion, input_format)
+            if len(expansion.inputs) + len(expansion.skipped) == before:
+                expansion.skipped.append(f"{name}: no files to scan (empty, ignored or excluded)")
         elif as_source and name != "-" and Path(name).is_file():
             _add(name, expansion, input_format)
         else:

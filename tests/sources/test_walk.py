@@ -105,3 +105,10 @@ def test_scanning_a_directory_end_to_end(tmp_path: Path) -> None:
     stderr = done.stderr.decode()
     assert "sentinel: note: img.png: binary file" in stderr
     assert "scanned" in stderr
+
+
+def test_a_directory_with_nothing_to_scan_says_so(tmp_path: Path) -> None:
+    make(tmp_path, {".gitignore": "*\n", "a.md": "x"})
+    expansion = expand([str(tmp_path)], exclude=[".gitignore"])
+    assert expansion.inputs == []
+    assert expansion.skipped == [f"{tmp_path}: no files to scan (empty, ignored or excluded)"]
