@@ -38,6 +38,7 @@ OnError = Literal["fail", "skip"]
 LogFormat = Literal["text", "json"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 TraceExporter = Literal["off", "console", "otlp"]
+SeverityName = Literal["info", "low", "medium", "high", "critical"]
 
 CONFIG_FILENAME = "sentinel.toml"
 
@@ -152,6 +153,30 @@ class Settings(BaseSettings):
     # Places
     cache_dir: Path = Field(default_factory=default_cache_dir, description="Cache directory.")
     data_dir: Path = Field(default_factory=default_data_dir, description="Data directory (cost ledger).")
+
+    # CI gating: severity gate, baselines, directory walks (sentinel_cli/ci, sources/walk.py)
+    fail_on_severity: SeverityName | None = Field(
+        None,
+        description="Also exit 1 when a finding is at least this severe (info, low, medium, high, critical).",
+    )
+    baseline: Path | None = Field(
+        None, description="Baseline file: the findings recorded in it are neither reported nor gated."
+    )
+    include: Annotated[list[str], NoDecode] = Field(
+        [], description="Walking directories, scan only files matching these gitignore-style globs."
+    )
+    exclude: Annotated[list[str], NoDecode] = Field(
+        [],
+        description="Walking directories, skip files and directories matching these gitignore-style globs.",
+    )
+    as_source: bool = Field(
+        False, description="Read named files as a directory walk does (JSON string values, binaries skipped)."
+    )
+
+    @field_validator("include", "exclude", mode="before")
+    @classmethod
+    def _split_globs(cls, value: Any) -> Any:
+        return _split_csv(value)
 
     @field_validator("detectors", mode="before")
     @classmethod

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
@@ -52,12 +52,18 @@ THRESHOLDS: dict[Mode, Thresholds] = {
 }
 
 
+FindingStage = Callable[[Prompt, list[Finding]], list[Finding]]
+"""Runs on a prompt's findings before scoring: fingerprints, inline suppressions,
+baselines (``sentinel_cli.ci``). A stage may mark findings suppressed or drop them."""
+
+
 @dataclass(frozen=True, slots=True)
 class EngineOptions:
     mode: Mode = Mode.MODERATE
     redact: bool = False
     redact_style: RedactStyle = "mask"
     redact_salt: str = ""
+    stages: tuple[FindingStage, ...] = ()
 
 
 def combine_scores(findings: Sequence[Finding]) -> float:
@@ -173,6 +179,8 @@ class Engine:
                     found = [replace(finding, message=message) for finding in found]
                 findings.extend(found)
         findings.sort(key=lambda f: (f.message or 0, f.start, f.end, f.rule_id))
+        for finding_stage in self.options.stages:
+            findings = finding_stage(prompt, findings)
         return findings
 
     def _result(self, prompt: Prompt, findings: list[Finding], elapsed: float) -> ScanResult:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sentinel_cli.origin import TextOrigin
+
 
 class OrderedStrEnum(StrEnum):
     """A string enum whose members compare by declaration order, not alphabetically."""
@@ -103,6 +105,9 @@ class Location:
     """1-based record number within the file (every format)."""
     column: int | None = None
     """1-based column where the prompt text starts on ``line``, when known."""
+    origin: TextOrigin | None = field(default=None, compare=False)
+    """Where each character of the text sits in the file, and suppression comments
+    on its lines (``sentinel_cli.origin``); ``None`` when the reader does not know."""
 
     def __str__(self) -> str:
         if self.line is not None:
@@ -156,6 +161,10 @@ class Finding:
     subtype: str | None = None
     """For PII and secrets: the entity type (``EMAIL``, ``AWS_ACCESS_KEY``...)."""
     suppressed: bool = False
+    justification: str = ""
+    """Why the finding is suppressed (the reason after an inline ``sentinel: ignore[...]``)."""
+    fingerprint: str = ""
+    """Stable id of this finding across runs and unrelated edits (SARIF, baselines)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

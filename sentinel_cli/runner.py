@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from sentinel_cli.errors import InputError, SentinelError
-from sentinel_cli.model import Prompt, ScanResult, Verdict
+from sentinel_cli.model import Prompt, ScanResult, Severity, Verdict
 from sentinel_cli.sinks.base import Sink
 from sentinel_cli.sources.base import BadRecord, Source
 
@@ -35,6 +35,8 @@ class RunOptions:
     """Records at or above this verdict gate the run (``None``: never)."""
     on_error: OnError = "fail"
     batch_size: int = 256
+    fail_on_severity: Severity | None = None
+    """Unsuppressed findings at or above this severity gate the run too (``None``: never)."""
 
 
 @dataclass(slots=True)
@@ -53,6 +55,18 @@ class RunSummary:
     interrupted: bool = False
     error: SentinelError | None = None
     """The error that stopped the run early (results before it were written)."""
+    gated_findings: int = 0
+    """Unsuppressed findings at or above ``RunOptions.fail_on_severity``."""
+    suppressed: int = 0
+    """Findings suppressed inline (``sentinel: ignore[...]``); they never gate."""
+    baselined: int = 0
+    """Findings left out because the baseline records them (set by the scan service)."""
+    notes: list[str] = field(default_factory=list)
+    """Things people should know that did not stop the run (binary files skipped...)."""
+
+    @property
+    def gate_failed(self) -> bool:
+        return bool(self.gated or self.gated_findings)
 
     @property
     def max_verdict(self) -> Verdict | None:
@@ -132,14 +146,13 @@ def _scan_source(
     observers: Sequence[Observer],
     summary: RunSummary,
 ) -> None:
-    gate = options.fail_on
     for batch in batches(source, options.batch_size):
         prompts: list[Prompt] = []
         for item in batch:
             if isinstance(item, BadRecord):
                 if options.on_error == "fail":
                     # Results of the records before the bad one are still written.
-                    _emit(engine, prompts, source, sink, observers, summary, gate)
+                    _emit(engine, prompts, source, sink, observers, summary, options)
                     raise item.error
                 summary.bad_count += 1
                 if len(summary.bad_records) < KEPT_BAD_RECORDS:
@@ -148,7 +161,7 @@ def _scan_source(
                     observer.on_bad_record(item.error)
             else:
                 prompts.append(item)
-        _emit(engine, prompts, source, sink, observers, summary, gate)
+        _emit(engine, prompts, source, sink, observers, summary, options)
         if source.would_block():
             sink.flush()
 
@@ -160,16 +173,22 @@ def _emit(
     sink: Sink,
     observers: Sequence[Observer],
     summary: RunSummary,
-    gate: Verdict | None,
+    options: RunOptions,
 ) -> None:
     if not prompts:
         return
     results = engine.scan_batch(prompts)
     sink.write_batch(results)
+    gate, severity_gate = options.fail_on, options.fail_on_severity
     for result in results:
         summary.verdicts[result.verdict] += 1
         if gate is not None and result.verdict >= gate:
             summary.gated += 1
+        for finding in result.findings:
+            if finding.suppressed:
+                summary.suppressed += 1
+            elif severity_gate is not None and finding.severity >= severity_gate:
+                summary.gated_findings += 1
     summary.scanned += len(results)
     for observer in observers:
         observer.on_batch(source, results)

@@ -6,24 +6,30 @@ The ``scan`` command (and anything else that scans, such as ``eval`` or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from sentinel_cli import __version__
+from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
+from sentinel_cli.ci.baseline import Entry as BaselineEntry
+from sentinel_cli.ci.baseline import load as load_baseline
+from sentinel_cli.ci.fingerprint import Fingerprinter
+from sentinel_cli.ci.repo import RepoPaths
+from sentinel_cli.ci.suppress import apply_suppressions
 from sentinel_cli.config import Settings
 from sentinel_cli.detectors import registry
 from sentinel_cli.detectors.base import Detector
-from sentinel_cli.engine import Engine, EngineHooks, EngineOptions
+from sentinel_cli.engine import Engine, EngineHooks, EngineOptions, FindingStage
 from sentinel_cli.exit_codes import ExitCode
-from sentinel_cli.model import RuleInfo, Verdict
+from sentinel_cli.model import RuleInfo, Severity, Verdict
 from sentinel_cli.runner import Observer, RunOptions, RunSummary, run_scan
-from sentinel_cli.sinks.base import OutputFormat, RunInfo, make_sink
+from sentinel_cli.sinks.base import OutputFormat, RunInfo, Sink, make_sink
 from sentinel_cli.sinks.output import Output
 from sentinel_cli.sources.base import Source
 from sentinel_cli.sources.factory import open_source
 from sentinel_cli.sources.records import FieldMapper
+from sentinel_cli.sources.walk import Expansion, expand
 
 _FORMAT_BY_SUFFIX: dict[str, OutputFormat] = {
     ".json": OutputFormat.JSON,
@@ -55,13 +61,17 @@ def build_detectors(settings: Settings) -> list[Detector]:
 
 
 def build_engine(
-    settings: Settings, detectors: Sequence[Detector] | None = None, hooks: EngineHooks | None = None
+    settings: Settings,
+    detectors: Sequence[Detector] | None = None,
+    hooks: EngineHooks | None = None,
+    stages: Sequence[FindingStage] = (),
 ) -> Engine:
     options = EngineOptions(
         mode=settings.mode,
         redact=settings.redact,
         redact_style=settings.redact_style,
         redact_salt=settings.redact_salt.get_secret_value(),
+        stages=tuple(stages),
     )
     return Engine(detectors if detectors is not None else build_detectors(settings), options, hooks)
 
@@ -77,15 +87,86 @@ class ScanRequest:
     format: OutputFormat
 
 
-def source_opener(settings: Settings) -> partial[Source]:
+def source_opener(
+    settings: Settings, formats: Mapping[str, str] | None = None, notes: list[str] | None = None
+) -> Callable[[str], Source]:
+    """Opens inputs with the settings' reader options; ``formats`` names the reader of
+    files found by walking directories, and readers append their notes to ``notes``."""
     mapper = FieldMapper(settings.text_field, settings.id_field)
-    return partial(
-        _open, input_format=settings.input_format, mapper=mapper, batch_size=max(settings.batch_size, 1024)
+    batch_size = max(settings.batch_size, 1024)
+    chosen = formats or {}
+
+    def open_(name: str) -> Source:
+        fmt = chosen.get(name, settings.input_format)
+        return open_source(name, input_format=fmt, mapper=mapper, batch_size=batch_size, notes=notes)
+
+    return open_
+
+
+# --- CI gating: directory walks, fingerprints, suppressions, baselines -----------------
+
+
+@dataclass(slots=True)
+class PreparedScan:
+    """Everything a scan needs before a sink is attached."""
+
+    settings: Settings
+    engine: Engine
+    rules: dict[str, RuleInfo]
+    paths: RepoPaths
+    expansion: Expansion
+    baseline: BaselineFilter | None
+    notes: list[str]
+
+    def run(self, sink: Sink, observers: Sequence[Observer] = ()) -> RunSummary:
+        settings = self.settings
+        options = RunOptions(
+            fail_on=fail_on_verdict(settings.fail_on),
+            on_error=settings.on_error,
+            batch_size=settings.batch_size,
+            fail_on_severity=Severity(settings.fail_on_severity) if settings.fail_on_severity else None,
+        )
+        opener = source_opener(settings, self.expansion.formats, self.notes)
+        summary = run_scan(self.expansion.inputs, opener, self.engine, sink, options, observers)
+        summary.baselined = self.baseline.matched if self.baseline is not None else 0
+        summary.notes = [*self.expansion.skipped, *self.notes]
+        return summary
+
+
+def prepare(
+    settings: Settings,
+    inputs: Sequence[str],
+    *,
+    skip: Sequence[Path] = (),
+    use_baseline: bool = True,
+    hooks: EngineHooks | None = None,
+) -> PreparedScan:
+    """Walk directories and build the engine with the CI stages. ``skip`` names files a walk
+    must not scan (the output being written, the baseline file)."""
+    detectors = build_detectors(settings)
+    paths = RepoPaths()
+    stages: list[FindingStage] = [Fingerprinter(paths), apply_suppressions]
+    baseline_filter = None
+    if use_baseline and settings.baseline is not None:
+        baseline_filter = BaselineFilter(load_baseline(settings.baseline).entries)
+        stages.append(baseline_filter)
+    expansion = expand(
+        inputs,
+        include=settings.include,
+        exclude=settings.exclude,
+        as_source=settings.as_source,
+        input_format=settings.input_format,
+        skip=skip,
     )
-
-
-def _open(name: str, *, input_format: str, mapper: FieldMapper, batch_size: int) -> Source:
-    return open_source(name, input_format=input_format, mapper=mapper, batch_size=batch_size)
+    return PreparedScan(
+        settings=settings,
+        engine=build_engine(settings, detectors, hooks, stages),
+        rules=rule_catalog(detectors),
+        paths=paths,
+        expansion=expansion,
+        baseline=baseline_filter,
+        notes=[],
+    )
 
 
 def execute(
@@ -98,19 +179,20 @@ def execute(
     interrupt are always written (committed before this returns, so telemetry that
     reports the run afterwards can never cost the results); the caller turns the
     summary into an exit code. ``hooks`` instrument the engine (tracing, timings)."""
-    detectors = build_detectors(settings)
-    engine = build_engine(settings, detectors, hooks)
+    skip = [path for path in (request.output, settings.baseline) if path is not None]
+    prepared = prepare(settings, request.inputs, skip=skip, hooks=hooks)
     output = Output(request.output)
     committed = False
     try:
-        run = RunInfo(tool_version=__version__, rules=rule_catalog(detectors), inputs=list(request.inputs))
-        sink = make_sink(request.format, output, run)
-        options = RunOptions(
-            fail_on=fail_on_verdict(settings.fail_on),
-            on_error=settings.on_error,
-            batch_size=settings.batch_size,
+        run = RunInfo(
+            tool_version=__version__,
+            rules=prepared.rules,
+            inputs=list(prepared.expansion.inputs),
+            root=prepared.paths.root,
+            baseline=prepared.baseline is not None,
         )
-        summary = run_scan(request.inputs, source_opener(settings), engine, sink, options, observers)
+        sink = make_sink(request.format, output, run)
+        summary = prepared.run(sink, observers)
         sink.close()
         output.commit()
         committed = True
@@ -120,10 +202,25 @@ def execute(
             output.discard()
 
 
+def collect_findings(
+    settings: Settings,
+    inputs: Sequence[str],
+    *,
+    skip: Sequence[Path] = (),
+    observers: Sequence[Observer] = (),
+) -> tuple[RunSummary, dict[str, BaselineEntry]]:
+    """Scan without writing results, keeping each unsuppressed finding as a baseline entry
+    (``sentinel baseline create|update``); an existing ``--baseline`` is not applied."""
+    prepared = prepare(settings, inputs, skip=skip, use_baseline=False)
+    collector = BaselineCollector(prepared.paths, Output(None), RunInfo(tool_version=__version__))
+    summary = prepared.run(collector, observers)
+    return summary, collector.entries
+
+
 def exit_code(summary: RunSummary) -> ExitCode:
     """The exit code a finished run earns; errors that stopped it are raised by the caller."""
     if summary.interrupted:
         return ExitCode.INTERRUPTED
-    if summary.gated:
+    if summary.gate_failed:
         return ExitCode.FINDINGS
     return ExitCode.OK

@@ -45,3 +45,8 @@ def run_cli(
 
 def prompt(text: str, id: str = "t1") -> Prompt:
     return Prompt(id=id, text=text, location=Location("test", line=1, row=1))
+
+
+def stderr_text(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Standard error as one string, for messages that may wrap."""
+    return " ".join(done.stderr.decode().split())

@@ -29,6 +29,14 @@ class FailOnChoice(StrEnum):
     NEVER = "never"
 
 
+class SeverityChoice(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
 class OnErrorChoice(StrEnum):
     FAIL = "fail"
     SKIP = "skip"

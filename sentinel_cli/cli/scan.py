@@ -19,6 +19,7 @@ from sentinel_cli.cli.options import (
     LogLevelChoice,
     OnErrorChoice,
     RedactStyleChoice,
+    SeverityChoice,
     TraceChoice,
     csv_list,
 )
@@ -35,6 +36,8 @@ EPILOG = """\
   sentinel scan prompts.csv --text-field question --fail-on flag --mode strict
   sentinel scan batch.jsonl -o out.jsonl --push http://pgw:9091 --group env=ci
   tail -f live.jsonl | sentinel scan - --metrics-port 9464 --log-format json
+  sentinel scan . --format sarif -o sentinel.sarif --fail-on-severity high
+  sentinel scan prompts/ --exclude 'tests/' --baseline .sentinel-baseline.json
 
 [bold]Exit codes[/bold]
 
@@ -55,6 +58,10 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise _Terminated()
 
 
+NOTES_SHOWN = 20
+"""Notes (such as skipped binary files) printed one per line before they are only counted."""
+
+
 def _summary_line(summary: object) -> str:
     from sentinel_cli.runner import RunSummary
 
@@ -68,7 +75,27 @@ def _summary_line(summary: object) -> str:
         line += f"; {summary.bad_count} bad record(s) skipped"
     if summary.skipped_inputs:
         line += f"; {len(summary.skipped_inputs)} input(s) skipped"
+    if summary.suppressed:
+        line += f"; {summary.suppressed} finding(s) suppressed inline"
+    if summary.baselined:
+        line += f"; {summary.baselined} finding(s) in the baseline not reported"
     return line
+
+
+def _gate_line(summary: object, fail_on: str, fail_on_severity: str | None) -> str:
+    """Say what made the run fail, so a red CI job explains itself."""
+    from sentinel_cli.runner import RunSummary
+
+    assert isinstance(summary, RunSummary)
+    reasons = []
+    if summary.gated:
+        reasons.append(f"{summary.gated} prompt(s) at or above verdict '{fail_on}' (--fail-on {fail_on})")
+    if summary.gated_findings:
+        reasons.append(
+            f"{summary.gated_findings} finding(s) at or above severity '{fail_on_severity}' "
+            f"(--fail-on-severity {fail_on_severity})"
+        )
+    return "gate: " + " and ".join(reasons) + " -> exit 1"
 
 
 @guarded
@@ -76,7 +103,8 @@ def scan(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Files to scan, or - for stdin (read when no file is given and stdin is not a terminal).",
+            help="Files or directories to scan, or - for stdin (read when no file is given and stdin "
+            "is not a terminal). Directories are walked, honouring .gitignore.",
             show_default=False,
         ),
     ] = None,
@@ -227,6 +255,47 @@ def scan(
             help="OpenTelemetry traces: console (stderr) or otlp. [default: off]", rich_help_panel=TELEMETRY
         ),
     ] = None,
+    # CI gating (sentinel_cli/ci, sources/walk.py): keep these options together.
+    fail_on_severity: Annotated[
+        SeverityChoice | None,
+        typer.Option(
+            help="Also exit 1 when an unsuppressed finding is at least this severe.",
+            rich_help_panel="CI gating",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Report and gate only findings not recorded in this baseline (see 'sentinel baseline').",
+            rich_help_panel="CI gating",
+        ),
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Walking directories: scan only files matching this gitignore-style glob (repeatable).",
+            rich_help_panel="CI gating",
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Walking directories: skip files and directories matching this glob (repeatable).",
+            rich_help_panel="CI gating",
+            show_default=False,
+        ),
+    ] = None,
+    as_source: Annotated[
+        bool | None,
+        typer.Option(
+            "--as-source",
+            help="Read named files as a directory walk does: JSON string values, binaries skipped "
+            "(pre-commit passes file names).",
+            rich_help_panel="CI gating",
+            show_default=False,
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> int:
     """Scan prompts for injection, jailbreaks, PII and secrets; print a verdict per prompt.
@@ -279,6 +348,11 @@ def scan(
         log_prompts=log_prompts,
         audit_log=audit_log,
         trace=trace.value if trace else None,
+        fail_on_severity=fail_on_severity.value if fail_on_severity else None,
+        baseline=baseline,
+        include=include or None,
+        exclude=exclude or None,
+        as_source=as_source,
     )
     fmt = choose_format(format, output, sys.stdout.isatty())
     if fmt is OutputFormat.PARQUET and output is None and sys.stdout.isatty():
@@ -309,6 +383,10 @@ def scan(
         report(f"... and {summary.bad_count - len(summary.bad_records)} more bad record(s)", kind="skipped")
     for error in summary.skipped_inputs:
         report(str(error), kind="skipped")
+    for note in summary.notes[:NOTES_SHOWN]:
+        report(note, kind="note")
+    if len(summary.notes) > NOTES_SHOWN:
+        report(f"... and {len(summary.notes) - NOTES_SHOWN} more note(s)", kind="note")
     if summary.interrupted:
         where = f" to {output}" if output else ""
         report(
@@ -317,8 +395,8 @@ def scan(
         )
     elif not quiet:
         sys.stderr.write(_summary_line(summary) + "\n")
-        if summary.gated:
-            sys.stderr.write(f"gate: {summary.gated} prompt(s) at or above '{settings.fail_on}' -> exit 1\n")
+        if summary.gate_failed:
+            sys.stderr.write(_gate_line(summary, settings.fail_on, settings.fail_on_severity) + "\n")
     if failure is not None and not summary.interrupted:
         raise failure  # a required push (or the metrics file) failed after the results were written
     return exit_code(summary)

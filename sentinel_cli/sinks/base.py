@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import assert_never
 
 from sentinel_cli.model import RuleInfo, ScanResult
@@ -29,6 +30,10 @@ class RunInfo:
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)
     """Every rule the active detectors can report, by id (SARIF rule metadata)."""
     inputs: Sequence[str] = ()
+    root: Path | None = None
+    """The repository top (or working directory) that SARIF URIs are relative to."""
+    baseline: bool = False
+    """A baseline filtered the findings: what is reported is new (SARIF ``baselineState``)."""
 
 
 class Sink(ABC):

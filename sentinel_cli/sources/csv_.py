@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from sentinel_cli.errors import InputError
 from sentinel_cli.model import Location
+from sentinel_cli.origin import MARKER, Marker, TextOrigin, parse_marker
 from sentinel_cli.sources.base import BadRecord, Item
 from sentinel_cli.sources.records import FieldMapper, RecordError
 from sentinel_cli.sources.stream import BadLine, ByteInput, LineReader, iter_text_lines
@@ -24,6 +25,15 @@ class _LineFeed:
         self._lines = iter_text_lines(source.data, source._reader)
         self._name = source.name
         self.line = 0
+        self.markers: list[Marker] = []
+
+    def take_markers(self) -> TextOrigin | None:
+        """Suppression comments on the lines read since the last call."""
+        if not self.markers:
+            return None
+        origin = TextOrigin(markers=tuple(self.markers))
+        self.markers = []
+        return origin
 
     def __iter__(self) -> _LineFeed:
         return self
@@ -33,6 +43,8 @@ class _LineFeed:
         self.line = number
         if isinstance(text, BadLine):
             raise InputError(self._name, text.reason, line=text.line, column=text.column)
+        if MARKER in text and (marker := parse_marker(text, number)) is not None:
+            self.markers.append(marker)
         return text
 
 
@@ -55,6 +67,7 @@ class CsvSource(_ByteSource):
             raise InputError(self.name, f"malformed CSV header: {exc}", line=feed.line) from None
         if header is None:
             return
+        feed.take_markers()
         try:
             column = self._mapper.choose_column(header)
         except RecordError as exc:
@@ -73,7 +86,7 @@ class CsvSource(_ByteSource):
             if not values or all(not value.strip() for value in values):
                 continue
             row += 1
-            location = Location(self.name, line=start, row=row)
+            location = Location(self.name, line=start, row=row, origin=feed.take_markers())
             if len(values) != len(header):
                 yield BadRecord(
                     InputError(

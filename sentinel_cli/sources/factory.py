@@ -10,6 +10,8 @@ from sentinel_cli.sources.records import FieldMapper
 from sentinel_cli.sources.stream import ByteInput, open_input
 
 FORMATS = ("lines", "text", "jsonl", "json", "csv", "tsv", "parquet")
+STRING_FORMATS = ("strings:json", "strings:yaml", "strings:toml", "strings:python", "strings:javascript")
+"""Readers that take every string value or literal of a file as a prompt (repository scans)."""
 
 _EXTENSIONS: dict[str, str] = {
     ".txt": "lines",
@@ -24,6 +26,20 @@ _EXTENSIONS: dict[str, str] = {
     ".markdown": "text",
     ".rst": "text",
     ".prompt": "text",
+    ".yaml": "strings:yaml",
+    ".yml": "strings:yaml",
+    ".toml": "strings:toml",
+    ".py": "strings:python",
+    ".pyi": "strings:python",
+    ".pyw": "strings:python",
+    ".js": "strings:javascript",
+    ".mjs": "strings:javascript",
+    ".cjs": "strings:javascript",
+    ".jsx": "strings:javascript",
+    ".ts": "strings:javascript",
+    ".tsx": "strings:javascript",
+    ".mts": "strings:javascript",
+    ".cts": "strings:javascript",
 }
 
 
@@ -55,23 +71,31 @@ def open_source(
     input_format: str = "auto",
     mapper: FieldMapper,
     batch_size: int = 1024,
+    notes: list[str] | None = None,
 ) -> Source:
-    """Open ``name`` (``-`` for stdin) with the reader for its format."""
-    if input_format != "auto" and input_format not in FORMATS:
+    """Open ``name`` (``-`` for stdin) with the reader for its format. Readers that fall
+    back (a config file that does not parse is scanned as text) append to ``notes``."""
+    if input_format != "auto" and input_format not in FORMATS and input_format not in STRING_FORMATS:
         raise UsageError(f"unknown input format '{input_format}' (choose from {', '.join(FORMATS)})")
     data = open_input(name)
     try:
         fmt = input_format
         if fmt == "auto":
             fmt = (None if name == "-" else format_from_name(name)) or sniff_format(data)
-        return _reader(fmt, data, mapper, batch_size)
+        return _reader(fmt, data, mapper, batch_size, notes)
     except BaseException:
         data.close()
         raise
 
 
-def _reader(fmt: str, data: ByteInput, mapper: FieldMapper, batch_size: int) -> Source:
+def _reader(
+    fmt: str, data: ByteInput, mapper: FieldMapper, batch_size: int, notes: list[str] | None = None
+) -> Source:
     # Readers are imported on demand: a text scan never imports pyarrow.
+    if fmt in STRING_FORMATS:
+        from sentinel_cli.sources.extract.source import StringsSource
+
+        return StringsSource(data, fmt.partition(":")[2], notes)
     if fmt == "lines":
         from sentinel_cli.sources.text import LinesSource
 

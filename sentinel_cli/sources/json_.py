@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from sentinel_cli.errors import InputError
 from sentinel_cli.model import Location
+from sentinel_cli.origin import MARKER, TextOrigin, find_markers
 from sentinel_cli.sources.base import BadRecord, Item
 from sentinel_cli.sources.records import FieldMapper, RecordError
 from sentinel_cli.sources.stream import ByteInput, sniff_encoding
@@ -42,9 +43,11 @@ class JsonSource(_ByteSource):
         if index == len(text):
             return
         if text[index] != "[":
-            value = self._decode(decoder, text, index)[0]
+            value, end = self._decode(decoder, text, index)
             self._total = 1
-            yield from self._record(value, Location(self.name, line=_line(text, index), row=1))
+            line = _line(text, index)
+            origin = _markers(text, index, end, line)
+            yield from self._record(value, Location(self.name, line=line, row=1, origin=origin))
             self._done = 1
             return
         index = _skip(text, index + 1)
@@ -53,9 +56,11 @@ class JsonSource(_ByteSource):
         while index < len(text) and text[index] != "]":
             line += text.count("\n", counted_to, index)
             counted_to = index
+            start = index
             value, index = self._decode(decoder, text, index)
             row += 1
-            yield from self._record(value, Location(self.name, line=line, row=row))
+            origin = _markers(text, start, index, line)
+            yield from self._record(value, Location(self.name, line=line, row=row, origin=origin))
             self._done = row
             index = _skip(text, index)
             if index < len(text) and text[index] == ",":
@@ -82,6 +87,13 @@ class JsonSource(_ByteSource):
     def _error(self, text: str, index: int, message: str) -> InputError:
         column = index - (text.rfind("\n", 0, index) + 1) + 1
         return InputError(self.name, f"malformed JSON: {message}", line=_line(text, index), column=column)
+
+
+def _markers(text: str, start: int, end: int, line: int) -> TextOrigin | None:
+    """Suppression comments inside one record (``None`` in the usual case of none)."""
+    if text.find(MARKER, start, end) < 0:
+        return None
+    return TextOrigin(markers=find_markers(text[start:end], line))
 
 
 def _skip(text: str, index: int) -> int:

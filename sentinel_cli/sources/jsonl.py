@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from sentinel_cli.errors import InputError
 from sentinel_cli.model import Location
+from sentinel_cli.origin import MARKER, TextOrigin, find_markers
 from sentinel_cli.sources.base import BadRecord, Item
 from sentinel_cli.sources.records import FieldMapper, RecordError
 from sentinel_cli.sources.stream import BadLine, ByteInput, LineReader, iter_text_lines
@@ -33,7 +34,8 @@ class JsonLinesSource(_ByteSource):
             if not line.strip():
                 continue
             row += 1
-            location = Location(self.name, line=number, row=row)
+            origin = TextOrigin(markers=find_markers(line, number)) if MARKER in line else None
+            location = Location(self.name, line=number, row=row, origin=origin)
             try:
                 value = decode(line)
             except json.JSONDecodeError as exc:

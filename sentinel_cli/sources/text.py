@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sentinel_cli.errors import InputError
 from sentinel_cli.model import Location, Prompt
+from sentinel_cli.origin import LineIndex, OriginBuilder, TextOrigin, find_markers
 from sentinel_cli.sources.base import BadRecord, Item, Source
 from sentinel_cli.sources.records import default_id
 from sentinel_cli.sources.stream import BadLine, ByteInput, LineReader, iter_text_lines
@@ -44,7 +45,8 @@ class LinesSource(_ByteSource):
             if not text.strip():
                 continue
             row += 1
-            location = Location(self.name, line=number, row=row, column=1)
+            origin = TextOrigin(((0, number, 1),), find_markers(text, number))
+            location = Location(self.name, line=number, row=row, column=1, origin=origin)
             yield Prompt(id=default_id(location), text=text, location=location)
 
 
@@ -60,5 +62,12 @@ class TextSource(_ByteSource):
         text = "".join(parts)
         if not text.strip():
             return
-        location = Location(self.name, line=1, row=1, column=1)
-        yield Prompt(id=self.name, text=text, location=location)
+        yield text_prompt(self.name, text)
+
+
+def text_prompt(name: str, text: str, index: LineIndex | None = None) -> Prompt:
+    """The whole text as one prompt, every character mapped to its line and column."""
+    builder = OriginBuilder(index or LineIndex(text))
+    builder.verbatim(0, len(text))
+    origin = builder.origin(find_markers(text))
+    return Prompt(id=name, text=text, location=Location(name, line=1, row=1, column=1, origin=origin))

@@ -1,0 +1,72 @@
+"""Finding fingerprints: stable across runs and across unrelated edits of the file.
+
+A fingerprint hashes the rule, the file's repository-relative path, the
+record's own id when it has a stable one (a JSON key path, a dataset's id
+column), the matched text with its whitespace collapsed, and how many times
+that same text already matched in the file. Line numbers are left out on
+purpose, so adding a line above a finding does not change it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import replace
+
+from sentinel_cli.ci.repo import RepoPaths
+from sentinel_cli.model import Finding, Prompt
+from sentinel_cli.sources.records import default_id
+
+VERSION = "sentinel/v1"
+"""The ``partialFingerprints`` key; bump it if the recipe below changes."""
+
+
+def stable_id(prompt: Prompt) -> str:
+    """The part of the prompt id that does not move when lines are added above it."""
+    location = prompt.location
+    if prompt.id == default_id(location):
+        return ""
+    if prompt.id.startswith(location.file):
+        return prompt.id[len(location.file) :]
+    return prompt.id
+
+
+def matched_text(prompt: Prompt, finding: Finding) -> str:
+    text = prompt.text
+    if finding.message is not None and prompt.messages is not None and finding.message < len(prompt.messages):
+        text = prompt.messages[finding.message].content
+    return " ".join(text[finding.start : finding.end].split()) or finding.evidence
+
+
+def fingerprint_of(rule_id: str, file_key: str, record: str, text: str, occurrence: int) -> str:
+    payload = "\x1f".join((VERSION, rule_id, file_key, record, text, str(occurrence)))
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class Fingerprinter:
+    """Stamps ``Finding.fingerprint``. Inputs are scanned one file after another, so
+    occurrences are counted per file and the count restarts with each new file."""
+
+    def __init__(self, paths: RepoPaths) -> None:
+        self.paths = paths
+        self._file: str | None = None
+        self._file_key = ""
+        self._seen: Counter[tuple[str, str, str]] = Counter()
+
+    def __call__(self, prompt: Prompt, findings: list[Finding]) -> list[Finding]:
+        if not findings:
+            return findings
+        file = prompt.location.file
+        if file != self._file:
+            self._file, self._file_key = file, self.paths.key(file)
+            self._seen.clear()
+        record = stable_id(prompt)
+        stamped = []
+        for finding in findings:
+            text = matched_text(prompt, finding)
+            key = (finding.rule_id, record, text)
+            occurrence = self._seen[key]
+            self._seen[key] += 1
+            print_ = fingerprint_of(finding.rule_id, self._file_key, record, text, occurrence)
+            stamped.append(replace(finding, fingerprint=print_))
+        return stamped
