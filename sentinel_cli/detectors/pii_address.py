@@ -34,7 +34,7 @@ _NUMBER_AND_NAME = lazy(r"(?<![\w.,/-])[0-9]{1,6}[A-Z]?(?: [A-Z][A-Za-z'’.-]{0
 _UNIT_AND_CITY = lazy(
     r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.? ?#?[\w-]{1,6})?"
     r"(?:,? [A-Z][A-Za-z.'’ -]{1,30},? [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?)?"
-    r"(?:,? [A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})?"
+    r"(?:,?(?: [A-Z][a-z]{1,20}){0,2},? [A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}\b)?"
 )
 # "12 rue de la Paix": a house number, then a lower-case Romance street word (the anchor).
 _ROMANCE_ANCHORS = (" rue ", " avenue ", " boulevard ", " bd ", " chemin ", " impasse ", " allée ", " quai ")

@@ -17,7 +17,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-'")
+_LOCAL_CHARS = frozenset("._%+-'")  # besides letters and digits, in any script
 _EMAIL_DOMAIN = lazy(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,8}[^\W\d_]{2,24}(?![\w-]|\.[^\W_])")
 _OBFUSCATED_EMAIL = lazy(
     r"(?i)(?<![\w.+-])([a-z0-9][a-z0-9._+-]{0,63}) ?([\[({<]at[\])}>]| at ) ?"
@@ -49,7 +49,9 @@ def emails(scan: Scan) -> Iterator[Hit]:
     at = text.find("@")
     while at != -1:
         start = at
-        while start > 0 and at - start < 64 and text[start - 1] in _LOCAL_CHARS:
+        while (
+            start > 0 and at - start < 64 and (text[start - 1].isalnum() or text[start - 1] in _LOCAL_CHARS)
+        ):
             start -= 1
         while start < at and text[start] in ".'":
             start += 1

@@ -81,7 +81,8 @@ def _near_anchors(
 def dates_of_birth(scan: Scan) -> Iterator[Hit]:
     for match in _near_anchors(scan, _DOB_ANCHORS, _DOB(), before=14, after=60):
         value = match.group(1)
-        numbers = [int(part) for part in re.split(r"[./-]", value)] if value[0].isdigit() else []
+        numeric = value[0].isdigit() and value[-1].isdigit() and " " not in value
+        numbers = [int(part) for part in re.split(r"[./-]", value)] if numeric else []
         if not numbers or _plausible_date(numbers):
             yield Hit("PII-DATE-OF-BIRTH", match.start(1), match.end(1), 0.85)
 
@@ -122,6 +123,9 @@ def _person(text: str, match: re.Match[str]) -> Hit | None:
             break
         kept.append(word)
     end = match.start(1) + len(" ".join(kept).rstrip(".-"))
-    if not kept or (kept[0].isupper() and len(kept[0]) <= 3) or text[end - 1 : end + 1].isdigit():
+    following = text[end : end + 2]
+    if following[:1].isdigit() or (following[:1] == "-" and following[1:].isdigit()):
+        return None  # "Spirit II E-210": a model name
+    if not kept or (kept[0].isupper() and len(kept[0]) <= 3):
         return None
     return Hit("PII-PERSON", match.start(1), end, 0.7 if len(kept) > 1 else 0.6)

@@ -56,11 +56,8 @@ _END = r"(?![A-Za-z0-9_+/=-])"
 FORMATS: tuple[TokenFormat, ...] = (
     TokenFormat("SEC-AWS-ACCESS-KEY", lazy(r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z2-7]{16}" + _END), shown=4),
     TokenFormat("SEC-GCP-API-KEY", lazy(r"AIza[0-9A-Za-z_-]{35}" + _END), shown=4),
-    TokenFormat(
-        "SEC-GITHUB-TOKEN",
-        lazy(r"gh(?:[pousr]_[A-Za-z0-9]{36,251}|ithub_pat_[A-Za-z0-9_]{50,255})" + _END),
-        shown=4,
-    ),
+    TokenFormat("SEC-GITHUB-TOKEN", lazy(r"gh[pousr]_[A-Za-z0-9]{36,251}" + _END), shown=4),
+    TokenFormat("SEC-GITHUB-TOKEN", lazy(r"github_pat_[A-Za-z0-9_]{50,255}" + _END), shown=11),
     TokenFormat(
         "SEC-GITLAB-TOKEN",
         lazy(r"gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,100}" + _END),

@@ -40,7 +40,7 @@ RULES: tuple[SpanRule, ...] = (
     SpanRule("SEC-OPENAI-KEY", "OPENAI_API_KEY", C, 0.95, "OpenAI API key (sk-, sk-proj-...).", 11),
     SpanRule("SEC-ANTHROPIC-KEY", "ANTHROPIC_API_KEY", C, 0.95, "Anthropic API key (sk-ant-...).", 10),
     SpanRule("SEC-JWT", "JWT", H, 0.95, "JSON Web Token whose header decodes to JSON with 'alg'.", 10),
-    SpanRule("SEC-URL-CREDENTIALS", "URL_CREDENTIALS", H, 0.9, "User and password in a URL.", 15),
+    SpanRule("SEC-URL-CREDENTIALS", "URL_CREDENTIALS", H, 0.9, "User and password in a URL.", 8),
     SpanRule("SEC-PASSWORD", "PASSWORD", H, 0.85, "Password given to a key (password=...) or in prose.", 20),
     SpanRule("SEC-GENERIC-SECRET", "SECRET", H, 0.85, "Token, secret or API key given to a key.", 20),
     SpanRule(
