@@ -20,17 +20,24 @@ _STREET_NAME = (
     r"(?: (?:de|du|des|la|le|del|della|dei|di|da|do|dos|das|l'|d'))?(?: (?:la|las|los|le))?"
     r" [A-Z][^\W\d_]{1,25}(?:[ -][A-Z][^\W\d_]{1,25}){0,3}"
 )
-_SUFFIX = lazy(
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Way"
-    r"|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Close|Crescent|Grove|Gardens|Mews|Row|Walk|Trail"
-    r"|Alley|Plaza|Loop|Pike|Ridge|Hill|Forges?|Rapids|Junction|Crossing|Expressway|Freeway|Turnpike)\b\.?"
+_US_WORDS = (
+    "Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Lane", "Ln", "Drive", "Dr", "Court",
+    "Ct", "Place", "Pl", "Terrace", "Way", "Parkway", "Pkwy", "Circle", "Cir", "Highway", "Hwy", "Square",
+    "Sq", "Close", "Crescent", "Grove", "Gardens", "Mews", "Row", "Walk", "Trail", "Alley", "Plaza", "Loop",
+    "Pike", "Ridge", "Hill", "Forge", "Forges", "Rapids", "Junction", "Crossing", "Expressway", "Freeway",
+    "Turnpike",
+)  # fmt: skip
+_ROMANCE_WORDS = (
+    "Rue", "Avenue", "Calle", "Avenida", "Plaza", "Paseo", "Carrer", "Via", "Viale", "Piazza", "Corso", "Rua",
+    "Praça", "Travessa", "Largo",
+)  # fmt: skip
+# One scan for both word lists: each extra scan of a long text costs as much as the matching.
+_STREET_WORD = lazy(
+    "(?:" + "|".join(sorted(set(_US_WORDS + _ROMANCE_WORDS), key=lambda w: (-len(w), w))) + r")\b\.?"
 )
-_ROMANCE_FIRST = lazy(
-    r"(?:Rue|Avenue|Calle|Avenida|Plaza|Paseo|Carrer|Via|Viale|Piazza|Corso|Rua|Praça|Travessa|Largo)"
-    + _STREET_NAME
-    + r",? [0-9]{1,5}[a-zA-Z]?\b"
-)
-_NUMBER_AND_NAME = lazy(r"(?<![\w.,/-])[0-9]{1,6}[A-Z]?(?: [A-Z][A-Za-z'’.-]{0,24}){1,4} \Z")
+_ROMANCE_FIRST = lazy("(?:" + "|".join(_ROMANCE_WORDS) + ")" + _STREET_NAME + r",? [0-9]{1,5}[a-zA-Z]?\b")
+_HOUSE_NUMBER = lazy(r"[0-9]{1,6}[A-Z]?")
+_NAME_WORD = lazy(r"[A-Z][A-Za-z'’.-]{0,24}")
 _UNIT_AND_CITY = lazy(
     r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\.? ?#?[\w-]{1,6})?"
     r"(?:,? [A-Z][A-Za-z.'’ -]{1,30},? [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?)?"
@@ -52,14 +59,16 @@ _BOX_ADDRESS = lazy(r"\b(?:P\.? ?O\.? Box|Post Office Box|(?:PSC|Unit) [0-9]{1,5
 
 def addresses(scan: Scan) -> Iterator[Hit]:
     text = scan.text
-    for suffix in _SUFFIX().finditer(text):
-        if suffix.start() >= 3 and text[suffix.start() - 1] == " ":
-            left = _NUMBER_AND_NAME().search(text, max(0, suffix.start() - 110), suffix.start())
-            if left is not None:
-                right = _UNIT_AND_CITY().match(text, suffix.end())
-                yield Hit("PII-ADDRESS", left.start(), right.end() if right else suffix.end(), 0.7)
-    for match in _ROMANCE_FIRST().finditer(text):
-        yield Hit("PII-ADDRESS", match.start(), match.end(), 0.7)
+    us_words, romance_words = frozenset(_US_WORDS), frozenset(_ROMANCE_WORDS)
+    for word in _STREET_WORD().finditer(text):
+        name = word.group().rstrip(".")
+        if name in romance_words and (romance := _ROMANCE_FIRST().match(text, word.start())):
+            yield Hit("PII-ADDRESS", romance.start(), romance.end(), 0.7)
+        if name in us_words and word.start() >= 3 and text[word.start() - 1] == " ":
+            start = _number_and_name(text, word.start() - 1)
+            if start is not None:
+                right = _UNIT_AND_CITY().match(text, word.end())
+                yield Hit("PII-ADDRESS", start, right.end() if right else word.end(), 0.7)
     for at in scan.at(*_ROMANCE_ANCHORS):
         number = _NUMBER_BEFORE().search(text, max(0, at - 12), at)
         rest = _ROMANCE_REST().match(text, at + 1) if number else None
@@ -69,6 +78,18 @@ def addresses(scan: Scan) -> Iterator[Hit]:
     if scan.at("box"):
         for match in _BOX_ADDRESS().finditer(text):
             yield Hit("PII-ADDRESS", match.start(), match.end(), 0.7)
+
+
+def _number_and_name(text: str, end: int) -> int | None:
+    """Where "<house number> <1-4 capitalised words>" ending at ``end`` starts, if it does."""
+    tokens = text[max(0, end - 120) : end].rsplit(" ", 5)
+    for count in range(1, min(4, len(tokens) - 1) + 1):
+        number = tokens[-count - 1].rsplit("\n", 1)[-1].lstrip("\t")
+        if not _HOUSE_NUMBER().fullmatch(number):
+            continue
+        if all(_NAME_WORD().fullmatch(token) for token in tokens[-count:]):
+            return end - len(" ".join(tokens[-count:])) - 1 - len(number)
+    return None
 
 
 def _compound(scan: Scan) -> Iterator[Hit]:

@@ -91,7 +91,11 @@ def _ipv4(text: str, lower: str) -> Iterator[Hit]:
         octets = [text[start : tail.start()], *tail.groups()]
         if start == tail.start() or (start and (text[start - 1].isalnum() or text[start - 1] in "._-")):
             continue
-        if end < len(text) and (text[end].isalnum() or text[end] == "_" or text[end : end + 2][1:].isdigit()):
+        if end < len(text) and (
+            text[end].isalnum()
+            or text[end] == "_"
+            or (text[end] == "." and text[end + 1 : end + 2].isdigit())
+        ):
             continue
         if any(int(o) > 255 or (len(o) > 1 and o[0] == "0") for o in octets):
             continue

@@ -152,3 +152,17 @@ def test_sample_aws_key_is_found() -> None:
     found = {record["id"]: spans(record["prompt"]) for record in records}
     assert found["p10"] == [("AWS_ACCESS_KEY", "AKIAIOSFODNN7EXAMPLE")]
     assert [rid for rid, hits in found.items() if hits] == ["p10"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["password=" * 2000, "key " * 5000, "-----BEGIN RSA PRIVATE KEY-----" * 600,
+     ("eyJ" + "a" * 10 + ".") * 1500, "//a:b@" * 3000, "token " + "aB3" * 6000, "A" * 20000, "sk-" * 6000],
+)  # fmt: skip
+def test_pathological_input_takes_linear_time(text: str) -> None:
+    """Catastrophic backtracking would take minutes; linear patterns take milliseconds."""
+    import time
+
+    started = time.perf_counter()
+    detect(text)
+    assert time.perf_counter() - started < 3.0
