@@ -42,6 +42,10 @@ _VERSION_WORDS = Cues(
     )
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
+# Loopback, "any", broadcast and the big public DNS resolvers identify no one.
+_NOT_PERSONAL_IPS = frozenset(
+    {"0.0.0.0", "255.255.255.255", "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9"}
+)
 
 
 def emails(scan: Scan) -> Iterator[Hit]:
@@ -98,6 +102,8 @@ def _ipv4(text: str, lower: str) -> Iterator[Hit]:
         ):
             continue
         if any(int(o) > 255 or (len(o) > 1 and o[0] == "0") for o in octets):
+            continue
+        if octets[0] == "127" or text[start:end] in _NOT_PERSONAL_IPS:
             continue
         if not _VERSION_WORDS.last_word(lower, start):
             yield Hit("PII-IP-ADDRESS", start, end, 0.85, "IPv4")

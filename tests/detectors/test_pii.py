@@ -100,6 +100,7 @@ def test_hard_negatives_stay_clean(text: str) -> None:
         ("M.2 Internal Solid State Hard Drive", "ADDRESS"),
         ("Offices are located at 6556 106 Rue Ettatawer", "PHONE"),
         ("WinPython-64bit-3.4.2.4 crashed", "IP_ADDRESS"),
+        ("echo 127.0.0.1 localhost >> /etc/hosts; ping -c 1 8.8.8.8; bind 0.0.0.0", "IP_ADDRESS"),
         ("look at this dot com bubble", "EMAIL"),
         ("order 4532015112830366 was shipped", "CREDIT_CARD"),
         ("random 4532015112830367 digits", "CREDIT_CARD"),  # fails Luhn
