@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from typing import Literal
 
-from sentinel_cli.model import Category, Finding
+from sentinel_cli.model import Category, Finding, Prompt
 
 RedactStyle = Literal["mask", "hash", "remove"]
 
@@ -57,3 +58,21 @@ def redact_text(
         cursor = finding.end
     out.append(text[cursor:])
     return "".join(out)
+
+
+def redact_prompt(
+    prompt: Prompt, findings: Sequence[Finding], *, style: RedactStyle = "mask", salt: str = ""
+) -> str:
+    """The record's ``redacted`` value: the masked text, or for chat records a JSON list of messages."""
+    if prompt.messages is None:
+        return redact_text(prompt.text, findings, style=style, salt=salt)
+    messages = [
+        {
+            "role": message.role,
+            "content": redact_text(
+                message.content, [f for f in findings if f.message == index], style=style, salt=salt
+            ),
+        }
+        for index, message in enumerate(prompt.messages)
+    ]
+    return json.dumps(messages, ensure_ascii=False)
