@@ -6,6 +6,7 @@ digit run splits only one way); checksums and context words decide the rest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from sentinel_cli.detectors.checksums import IBAN_LENGTHS, MAJOR_BRANDS, card_brand, iban_ok, luhn_ok, ssn_ok
@@ -56,6 +57,7 @@ def cards(text: str, lower: str, pos: int, endpos: int) -> Iterator[Hit]:
     for match in _CARD().finditer(text, pos, endpos):
         span = _valid_card_prefix(match.group())
         if span is None:
+            yield from _mistyped_card(match, lower)
             continue
         digits, length = span
         if len(set(digits)) == 1:
@@ -70,6 +72,21 @@ def cards(text: str, lower: str, pos: int, endpos: int) -> Iterator[Hit]:
             yield Hit("PII-CREDIT-CARD", start, end, 0.95, f"{brand or 'card'}, {len(digits)} digits")
         elif brand in MAJOR_BRANDS and len(digits) >= 14:
             yield Hit("PII-CREDIT-CARD", start, end, 0.9, f"{brand}, {len(digits)} digits")
+
+
+def _mistyped_card(match: re.Match[str], lower: str) -> Iterator[Hit]:
+    """16 digits of a major issuer, grouped like a card, right after "card": mistyped or made up,
+    still a card number someone meant to share (reported with lower confidence)."""
+    candidate = match.group()
+    digits = candidate.replace(" ", "").replace("-", "")
+    grouped = len(candidate) == 16 or (
+        len(candidate) == 19 and len({candidate[4], candidate[9], candidate[14]}) == 1
+    )
+    if len(digits) != 16 or not grouped or len(set(digits)) == 1:
+        return
+    brand = card_brand(digits)
+    if brand in MAJOR_BRANDS and CARD_CUES.near(lower, match.start(), match.end(), before=24):
+        yield Hit("PII-CREDIT-CARD", match.start(), match.end(), 0.6, f"{brand}, 16 digits, fails Luhn")
 
 
 def _valid_card_prefix(candidate: str) -> tuple[str, int] | None:

@@ -116,6 +116,14 @@ def test_ssn_without_cue_needs_dashes() -> None:
     assert spans("see 123 45 6789") == []
 
 
+def test_a_card_that_fails_luhn_needs_a_card_word_right_before_it() -> None:
+    assert spans("Card: 4532-7153-3790-1241") == [("CREDIT_CARD", "4532-7153-3790-1241")]
+    [finding] = detect("Card: 4532-7153-3790-1241")
+    assert finding.confidence < 0.7 and "fails Luhn" in finding.evidence
+    assert spans("Serial: 4532-7153-3790-1241") == []
+    assert spans("card 1234-5678-9012-3456") == []  # no issuer starts with 1
+
+
 def test_card_without_cue_needs_a_major_issuer() -> None:
     assert spans("use 4111111111111111") == [("CREDIT_CARD", "4111111111111111")]
     maestro = luhn_complete("50186466790")
