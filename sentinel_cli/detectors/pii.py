@@ -37,7 +37,14 @@ RULES: tuple[SpanRule, ...] = (
     ),
     SpanRule("PII-PASSPORT", "PASSPORT", H, 0.8, "Passport number after a 'passport' cue.", 16),
     SpanRule("PII-DRIVER-LICENSE", "DRIVER_LICENSE", M, 0.8, "Driving-licence number after a cue.", 17),
-    SpanRule("PII-PHONE", "PHONE", M, 0.85, "Phone number: international, North American or with a cue.", 20),
+    SpanRule(
+        "PII-PHONE",
+        "PHONE",
+        M,
+        0.85,
+        "Phone number: international, national (trunk 0, NANP) or after a cue.",
+        20,
+    ),
     SpanRule(
         "PII-EMAIL-OBFUSCATED", "EMAIL", M, 0.7, "E-mail address written out ('jo at example dot com').", 21
     ),
