@@ -99,6 +99,13 @@ def assignments(scan: Scan) -> Iterator[Hit]:
         if not _is_secret_value(value, key, quoted=group != "bare"):
             continue
         rule = "SEC-PASSWORD" if key.lower() in _PASSWORD_KEYS else "SEC-GENERIC-SECRET"
+        identifier = scan.lower[start : match.end("key")]
+        if (
+            "client" in identifier
+            and "secret" in identifier
+            and "azure" in scan.lower[max(0, start - 60) : start + 6]
+        ):
+            rule = "SEC-AZURE-CLIENT-SECRET"  # AZURE_CLIENT_SECRET=..., azure: {client_secret: ...}
         begin = match.start(group)
         yield Hit(rule, begin, begin + len(value), 0.85, f"{key.lower()}=…({len(value)} chars)")
 
