@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sentinel_cli.config import load_settings  # noqa: E402
-from sentinel_cli.detectors import registry  # noqa: E402
-from sentinel_cli.detectors.base import Detector  # noqa: E402
-from sentinel_cli.normalize import Document  # noqa: E402
+from sentinel_cli.config import load_settings
+from sentinel_cli.detectors import registry
+from sentinel_cli.detectors.base import Detector
+from sentinel_cli.normalize import Document
 
 PLAIN = (
     "Could you help me plan a three-day trip to Lisbon in early May? I'd like a mix of museums, food "
