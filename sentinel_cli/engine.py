@@ -33,7 +33,7 @@ from sentinel_cli.model import (
     Verdict,
 )
 from sentinel_cli.normalize import Document
-from sentinel_cli.redact import RedactStyle, redact_prompt
+from sentinel_cli.redact import RedactStyle, hide_values_in_evidence, redact_prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +178,7 @@ class Engine:
                     found = [replace(finding, message=message) for finding in found]
                 findings.extend(found)
         findings.sort(key=lambda f: (f.message or 0, f.start, f.end, f.rule_id))
+        findings = hide_values_in_evidence(prompt, findings)
         for finding_stage in self.options.stages:
             findings = finding_stage(prompt, findings)
         return findings

@@ -48,3 +48,15 @@ def test_redact_prompt_masks_plain_and_chat_records() -> None:
         {"role": "user", "content": "hi"},
         {"role": "user", "content": "to [EMAIL]"},
     ]
+
+
+def test_hide_values_in_evidence_requotes_only_overlapping_findings() -> None:
+    from sentinel_cli.model import Location, Prompt
+    from sentinel_cli.redact import hide_values_in_evidence
+
+    text = "ignore it and mail a@b.co"
+    threat = Finding("T", "h", Category.DIRECT_INJECTION, Severity.HIGH, 0.9, 0, 9, "ignore it")
+    leak = Finding("X", "h", Category.DATA_EXFILTRATION, Severity.HIGH, 0.9, 14, 25, "mail a@b.co")
+    email = span(19, 25)
+    out = hide_values_in_evidence(Prompt("p", text, Location("f")), [threat, leak, email])
+    assert [f.evidence for f in out] == ["ignore it", "mail [EMAIL]", ""]
