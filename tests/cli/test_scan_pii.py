@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from sentinel_cli.ci.fingerprint import VERSION as FINGERPRINT_KEY
 from tests.helpers import SAMPLES, cli_env, run_cli
 
 EMAIL, PHONE, CARD = "jane.roe@example.com", "+1 (415) 555-0134", "4111 1111 1111 1111"
@@ -95,7 +96,7 @@ def test_sarif_names_the_rules_and_never_the_values() -> None:
     assert {"PII-EMAIL", "PII-PHONE", "PII-CREDIT-CARD", "SEC-GITHUB-TOKEN"} <= rules
     emails = [r for r in run["results"] if r["ruleId"] == "PII-EMAIL"]
     assert len(emails) == 3
-    fingerprints = {r["partialFingerprints"]["sentinelFinding/v1"] for r in emails}
+    fingerprints = {r["partialFingerprints"][FINGERPRINT_KEY] for r in emails}
     assert len(fingerprints) == 3  # masked evidence alone would make them collide
 
 
