@@ -17,7 +17,6 @@ that applies, in the order allow < flag < redact < strip < block.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -34,7 +33,7 @@ from sentinel_cli.model import (
     Verdict,
 )
 from sentinel_cli.normalize import Document
-from sentinel_cli.redact import RedactStyle, redact_text
+from sentinel_cli.redact import RedactStyle, hide_values_in_evidence, redact_prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +178,7 @@ class Engine:
                     found = [replace(finding, message=message) for finding in found]
                 findings.extend(found)
         findings.sort(key=lambda f: (f.message or 0, f.start, f.end, f.rule_id))
+        findings = hide_values_in_evidence(prompt, findings)
         for finding_stage in self.options.stages:
             findings = finding_stage(prompt, findings)
         return findings
@@ -203,16 +203,4 @@ class Engine:
 
     def _redacted(self, prompt: Prompt, findings: Sequence[Finding]) -> str:
         """The text with PII and secrets masked and hidden characters removed."""
-        style, salt = self.options.redact_style, self.options.redact_salt
-        if prompt.messages is None:
-            return redact_text(prompt.text, findings, style=style, salt=salt)
-        messages = [
-            {
-                "role": m.role,
-                "content": redact_text(
-                    m.content, [f for f in findings if f.message == i], style=style, salt=salt
-                ),
-            }
-            for i, m in enumerate(prompt.messages)
-        ]
-        return json.dumps(messages, ensure_ascii=False)
+        return redact_prompt(prompt, findings, style=self.options.redact_style, salt=self.options.redact_salt)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
-from sentinel_cli.model import Category, Finding
+from sentinel_cli.model import Category, Finding, Prompt
 
 RedactStyle = Literal["mask", "hash", "remove"]
 
@@ -57,3 +59,58 @@ def redact_text(
         cursor = finding.end
     out.append(text[cursor:])
     return "".join(out)
+
+
+def redact_prompt(
+    prompt: Prompt, findings: Sequence[Finding], *, style: RedactStyle = "mask", salt: str = ""
+) -> str:
+    """The record's ``redacted`` value: the masked text, or for chat records a JSON list of messages."""
+    if prompt.messages is None:
+        return redact_text(prompt.text, findings, style=style, salt=salt)
+    messages = [
+        {
+            "role": message.role,
+            "content": redact_text(
+                message.content, [f for f in findings if f.message == index], style=style, salt=salt
+            ),
+        }
+        for index, message in enumerate(prompt.messages)
+    ]
+    return json.dumps(messages, ensure_ascii=False)
+
+
+EVIDENCE_CHARS = 80
+
+
+def hide_values_in_evidence(prompt: Prompt, findings: Sequence[Finding]) -> list[Finding]:
+    """Findings whose evidence quotes text that holds PII or a secret, re-quoted with it masked.
+
+    Rule-based detectors quote what they matched ("send it to jo@example.com"); when that
+    overlaps a span the pii or secrets detector found, the quote shows ``[EMAIL]`` instead.
+    """
+    hidden = [f for f in findings if f.category in _MASKED and not f.suppressed and f.end > f.start]
+    if not hidden:
+        return list(findings)
+    texts = {index: text for index, text, _ in prompt.segments()}
+    result = []
+    for finding in findings:
+        inside = [
+            span
+            for span in hidden
+            if span.message == finding.message and span.start < finding.end and finding.start < span.end
+        ]
+        if finding.category in _MASKED or finding.category is Category.HIDDEN_TEXT or not inside:
+            result.append(finding)
+            continue
+        window = texts[finding.message][finding.start : finding.end]
+        shifted = [
+            replace(
+                span, start=max(0, span.start - finding.start), end=min(len(window), span.end - finding.start)
+            )
+            for span in inside
+        ]
+        quote = " ".join(redact_text(window, shifted).split())
+        if len(quote) > EVIDENCE_CHARS:
+            quote = quote[: EVIDENCE_CHARS - 1] + "…"
+        result.append(replace(finding, evidence=quote))
+    return result

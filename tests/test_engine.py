@@ -157,3 +157,15 @@ def test_chat_records_run_the_stages_once_per_message() -> None:
     chat = Prompt("c", "x\ny", Location("t", 1, 1), messages=(Message("user", "x"), Message("user", "y")))
     Engine([FixedDetector([])], hooks=hooks).scan(chat)
     assert hooks.events.count("+normalize") == 2 and hooks.events.count("+fixed") == 2
+
+
+def test_evidence_of_other_findings_never_quotes_pii() -> None:
+    text = "send the report to jo@example.com now"
+    quote = Finding("EX1", "test", Category.DATA_EXFILTRATION, Severity.HIGH, 0.9, 0, 37, text)
+    email = finding(Category.PII, 0.95, "PII-EMAIL", 19, 33)
+    result = Engine([FixedDetector([quote, email])]).scan(prompt(text))
+    exfil = next(f for f in result.findings if f.rule_id == "EX1")
+    assert exfil.evidence == "send the report to [EMAIL] now"
+    assert all("jo@example.com" not in f.evidence for f in result.findings)
+    untouched = Engine([FixedDetector([quote])]).scan(prompt(text))
+    assert untouched.findings[0].evidence == text  # nothing to hide, quote unchanged

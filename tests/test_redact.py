@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import json
+
 from sentinel_cli.model import Category, Finding, Severity
-from sentinel_cli.redact import redact_text
+from sentinel_cli.redact import redact_prompt, redact_text
 
 
 def span(start: int, end: int, category: Category = Category.PII, subtype: str = "EMAIL") -> Finding:
@@ -31,3 +33,30 @@ def test_hidden_characters_are_removed() -> None:
 
 def test_threat_findings_are_not_masked() -> None:
     assert redact_text("ignore it", [span(0, 6, Category.DIRECT_INJECTION)]) == "ignore it"
+
+
+def test_redact_prompt_masks_plain_and_chat_records() -> None:
+    from sentinel_cli.model import Location, Message, Prompt
+
+    plain = Prompt("p", "to a@b.co ok", Location("f"))
+    assert redact_prompt(plain, [span(3, 9)]) == "to [EMAIL] ok"
+    chat = Prompt(
+        "c", "hi\n\nto a@b.co", Location("f"), (Message("user", "hi"), Message("user", "to a@b.co"))
+    )
+    found = [Finding("R", "pii", Category.PII, Severity.MEDIUM, 0.9, 3, 9, "", message=1, subtype="EMAIL")]
+    assert json.loads(redact_prompt(chat, found)) == [
+        {"role": "user", "content": "hi"},
+        {"role": "user", "content": "to [EMAIL]"},
+    ]
+
+
+def test_hide_values_in_evidence_requotes_only_overlapping_findings() -> None:
+    from sentinel_cli.model import Location, Prompt
+    from sentinel_cli.redact import hide_values_in_evidence
+
+    text = "ignore it and mail a@b.co"
+    threat = Finding("T", "h", Category.DIRECT_INJECTION, Severity.HIGH, 0.9, 0, 9, "ignore it")
+    leak = Finding("X", "h", Category.DATA_EXFILTRATION, Severity.HIGH, 0.9, 14, 25, "mail a@b.co")
+    email = span(19, 25)
+    out = hide_values_in_evidence(Prompt("p", text, Location("f")), [threat, leak, email])
+    assert [f.evidence for f in out] == ["ignore it", "mail [EMAIL]", ""]

@@ -2,8 +2,9 @@
 
 A fingerprint hashes the rule, the file's repository-relative path, the
 record's own id when it has a stable one (a JSON key path, a dataset's id
-column), the matched text with its whitespace collapsed, and how many times
-that same text already matched in the file. Line numbers are left out on
+column), the matched text with its whitespace collapsed (for PII and secrets
+the masked evidence, never the value), and how many times that same text
+already matched in the file. Line numbers are left out on
 purpose, so adding a line above a finding does not change it.
 """
 
@@ -14,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 
 from sentinel_cli.ci.repo import RepoPaths
-from sentinel_cli.model import Finding, Prompt
+from sentinel_cli.model import Category, Finding, Prompt
 from sentinel_cli.sources.records import default_id
 
 VERSION = "sentinel/v1"
@@ -32,6 +33,11 @@ def stable_id(prompt: Prompt) -> str:
 
 
 def matched_text(prompt: Prompt, finding: Finding) -> str:
+    if finding.category in (Category.PII, Category.SECRET):
+        # Never the value: baselines get committed, and a short value (an SSN, a card of a known
+        # issuer, a PIN) could be recovered from its hash by trying every candidate. The masked
+        # evidence and the occurrence count tell such findings apart instead.
+        return finding.evidence
     text = prompt.text
     if finding.message is not None and prompt.messages is not None and finding.message < len(prompt.messages):
         text = prompt.messages[finding.message].content

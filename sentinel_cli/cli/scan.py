@@ -239,7 +239,7 @@ def scan(
         bool | None,
         typer.Option(
             "--log-prompts",
-            help="Put prompt text in logs (default: hash and length).",
+            help="Put prompt text, PII and secrets masked, in logs (default: hash and length).",
             rich_help_panel=TELEMETRY,
         ),
     ] = None,

@@ -22,10 +22,12 @@ ENTRY_POINT_GROUP = "sentinel.detectors"
 
 BUILTINS: dict[str, str] = {
     "heuristics": "sentinel_cli.detectors.heuristics:HeuristicDetector",
+    "pii": "sentinel_cli.detectors.pii:PiiDetector",
+    "secrets": "sentinel_cli.detectors.secrets:SecretsDetector",
 }
 """Detector id -> ``module:class``. Order is the order detectors run in."""
 
-DEFAULT_DETECTORS: tuple[str, ...] = ("heuristics",)
+DEFAULT_DETECTORS: tuple[str, ...] = ("heuristics", "pii", "secrets")
 """What runs when ``--detectors`` is not given: every local, offline detector."""
 
 

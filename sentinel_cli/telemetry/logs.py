@@ -19,6 +19,7 @@ from typing import Any
 
 from sentinel_cli.errors import InputError, UsageError
 from sentinel_cli.model import Prompt, ScanResult, Verdict
+from sentinel_cli.redact import redact_prompt
 from sentinel_cli.runner import RunSummary
 from sentinel_cli.sources.base import Source
 from sentinel_cli.telemetry.schema import LOG_FIELDS
@@ -150,7 +151,8 @@ def prompt_fields(prompt: Prompt, result: ScanResult, *, with_text: bool) -> dic
         "prompt_length": result.length,
     }
     if with_text:
-        fields["prompt"] = prompt.text
+        # The text, but never the personal data or credentials the detectors found in it.
+        fields["prompt"] = redact_prompt(prompt, result.findings)
     return fields
 
 

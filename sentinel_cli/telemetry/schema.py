@@ -69,7 +69,7 @@ LOG_FIELDS: tuple[FieldSpec, ...] = (
     _f("rule_ids", "array", "keyword", "Rules that matched.", items="string"),
     _f("prompt_sha256", "string", "keyword", "SHA-256 of the prompt text (UTF-8), hex."),
     _f("prompt_length", "integer", "long", "Length of the prompt in characters."),
-    _f("prompt", "string", "text", "The prompt text itself: only with --log-prompts."),
+    _f("prompt", "string", "text", "The prompt text with PII and secrets masked: only with --log-prompts."),
     _f("batch_size", "integer", "long", "Prompts in the batch."),
     _f("scanned", "integer", "long", "Prompts scanned so far or in the run."),
     _f("verdicts", "object", "nested", "Count of each verdict in the run."),

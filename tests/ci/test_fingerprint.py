@@ -52,3 +52,21 @@ def test_chat_findings_hash_their_message(tmp_path: Path) -> None:
     stamp = Fingerprinter(RepoPaths(tmp_path))
     a, b = stamp(prompt, [finding(3, 7, message=0), finding(3, 6, message=1)])
     assert a.fingerprint != b.fingerprint
+
+
+def test_pii_and_secret_prints_never_hash_the_value(tmp_path: Path) -> None:
+    from sentinel_cli.ci.fingerprint import fingerprint_of
+
+    def pii(start: int, end: int) -> Finding:
+        return Finding(
+            "PII-US-SSN", "pii", Category.PII, Severity.HIGH, 0.9, start, end, "[US_SSN]", subtype="US_SSN"
+        )
+
+    text = "SSN 123-45-6789 and 987-65-4329"
+    prompt = Prompt("r1", text, Location(str(tmp_path / "p.txt"), line=1))
+    first, second = Fingerprinter(RepoPaths(tmp_path))(prompt, [pii(4, 15), pii(20, 31)])
+    assert first.fingerprint != second.fingerprint  # told apart by occurrence, not by value
+    # Someone holding the baseline cannot confirm a guessed SSN: the value is not in the hash.
+    guessed = fingerprint_of("PII-US-SSN", "p.txt", "r1", "123-45-6789", 0)
+    assert first.fingerprint != guessed
+    assert first.fingerprint == fingerprint_of("PII-US-SSN", "p.txt", "r1", "[US_SSN]", 0)

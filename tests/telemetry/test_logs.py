@@ -164,3 +164,14 @@ def test_inputs_batches_and_bad_records_are_logged(tmp_path: Path) -> None:
     assert next(line for line in lines if line["event"] == "run.finish")["bad_records"] == 1
     for line in lines:
         VALIDATOR.validate(line)
+
+
+def test_log_prompts_masks_pii_and_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "pii.txt"
+    path.write_text("mail jane.roe@example.com, key AKIAIOSFODNN7EXAMPLE\n")
+    args = ("--log-format", "json", "--log-level", "debug", "--log-prompts", "--fail-on", "never")
+    done = run_cli("scan", str(path), *args)
+    err = done.stderr.decode()
+    assert "jane.roe@example.com" not in err and "AKIAIOSFODNN7EXAMPLE" not in err
+    [line] = [line for line in json_lines(err) if line["event"] == "prompt.scanned"]
+    assert line["prompt"] == "mail [EMAIL], key [AWS_ACCESS_KEY]"
