@@ -7,7 +7,8 @@ local score lies within ``band`` of the mode's flag or block threshold
 How (the combination policy, also in the README):
 
 * The judge may raise a verdict. An "injection" or "jailbreak" answer with
-  confidence ``c`` makes the score ``max(local, c)``; its category is added.
+  confidence ``c`` makes the score ``max(local, c)``; it is added as a finding
+  of rule ``LLM001`` (so SARIF and baselines see it) with the judge's category.
 * It may lower one only when no high-confidence rule fired: a "benign" answer
   with confidence ``c`` makes the score ``min(local, 1 - c)`` unless an active
   threat finding has confidence >= ``HIGH_CONFIDENCE``, in which case the local
@@ -24,10 +25,23 @@ from dataclasses import replace
 
 from sentinel_cli.engine import THRESHOLDS, decide
 from sentinel_cli.llm.prompt import JudgeReply
-from sentinel_cli.model import LlmJudgement, Mode, ScanResult
+from sentinel_cli.model import Category, Finding, LlmJudgement, Mode, RuleInfo, ScanResult, Severity
 
 HIGH_CONFIDENCE = 0.85
 """A threat finding at or above this confidence cannot be overruled by a "benign" answer."""
+
+DETECTOR = "llm-judge"
+JUDGE_RULE = RuleInfo(
+    id="LLM001",
+    name="llm-judge-attack",
+    detector=DETECTOR,
+    category=Category.DIRECT_INJECTION,
+    severity=Severity.HIGH,
+    confidence=0.9,
+    description="The LLM judge classified the prompt as an injection or jailbreak attempt.",
+    help="A second opinion from an LLM; its reason is the finding's evidence. See the record's 'llm' field.",
+    tags=("llm",),
+)
 
 
 def needs_judge(llm_mode: str, score: float, mode: Mode, band: float) -> bool:
@@ -49,14 +63,34 @@ def combine(result: ScanResult, reply: JudgeReply, judgement: LlmJudgement, mode
     """The record after the judge: new score and verdict per the policy, ``llm`` filled in."""
     score = result.score
     categories = result.categories
+    findings = result.findings
     if reply.is_attack:
         score = max(score, reply.confidence)
+        findings = (*findings, judge_finding(reply, result.length))
         if reply.threat_category not in categories:
             categories = (*categories, reply.threat_category)
     elif not high_confidence_rule_fired(result):
         score = min(score, 1.0 - reply.confidence)
-    verdict = decide(score, result.findings, mode)
-    return replace(result, score=score, verdict=verdict, categories=categories, llm=judgement)
+    verdict = decide(score, findings, mode)
+    return replace(
+        result, score=score, verdict=verdict, categories=categories, findings=findings, llm=judgement
+    )
+
+
+def judge_finding(reply: JudgeReply, length: int) -> Finding:
+    """The judge's attack answer as evidence; it covers the whole text."""
+    return Finding(
+        rule_id=JUDGE_RULE.id,
+        detector=DETECTOR,
+        category=Category(reply.threat_category),
+        severity=Severity.HIGH if reply.confidence >= HIGH_CONFIDENCE else Severity.MEDIUM,
+        confidence=reply.confidence,
+        start=0,
+        end=length,
+        evidence=f"{reply.label}: {reply.reason}" if reply.reason else reply.label,
+        view="llm",
+        description=JUDGE_RULE.description,
+    )
 
 
 def attach(result: ScanResult, judgement: LlmJudgement) -> ScanResult:

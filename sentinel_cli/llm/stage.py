@@ -21,7 +21,7 @@ from sentinel_cli.llm.events import CacheStats, JudgeStats, LlmEvents, LlmListen
 from sentinel_cli.llm.judge import BudgetExceededError, Judge, JudgeOutcome
 from sentinel_cli.llm.ledger import Ledger, ledger_path
 from sentinel_cli.llm.pricing import PriceTable
-from sentinel_cli.model import Prompt, ScanResult
+from sentinel_cli.model import Prompt, RuleInfo, ScanResult
 from sentinel_cli.providers import factory
 from sentinel_cli.providers.resilience import CircuitBreaker, RetryPolicy
 from sentinel_cli.runner import ScanEngine
@@ -72,6 +72,11 @@ class JudgeStage:
         self._changed = 0
         self._runner = asyncio.Runner()
         self._stats: JudgeStats | None = None
+
+    @staticmethod
+    def rules() -> list[RuleInfo]:
+        """Rules this stage can add to records (for SARIF rule metadata)."""
+        return [policy.JUDGE_RULE]
 
     @property
     def failure(self) -> BudgetExceededError | None:

@@ -210,3 +210,22 @@ def test_a_plain_scan_imports_no_sdk_and_the_judge_only_the_one_it_uses(
 def test_scan_help_has_an_llm_judge_panel() -> None:
     text = run_cli("scan", "--help").stdout.decode()
     assert "LLM judge" in text and "--llm-concurrency" in text and "--budget-exceeded" in text
+
+
+def test_judge_evidence_reaches_sarif_and_parquet(fake_llm: FakeLlmApi, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    env = env_for(fake_llm, tmp_path)
+    sarif = json.loads(
+        run_cli(
+            "scan", "-", "--llm", "always", "-f", "sarif", "--fail-on", "never", input=PROMPTS, env=env
+        ).stdout
+    )
+    run = sarif["runs"][0]
+    assert [r["ruleId"] for r in run["results"]] == ["LLM001"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["LLM001"]
+    out = tmp_path / "out.parquet"
+    run_cli("scan", "-", "--llm", "always", "-o", str(out), "--fail-on", "never", input=PROMPTS, env=env)
+    rows = pq.read_table(out).to_pylist()
+    assert rows[1]["llm"]["label"] == "injection" and rows[1]["llm"]["local_verdict"] == "allow"
+    assert rows[1]["llm"]["cached"] is True  # the SARIF run bought the answer

@@ -64,6 +64,13 @@ def test_judge_raises_a_verdict_and_adds_its_category() -> None:
     combined = combine(local, reply("jailbreak", 0.95), JUDGEMENT, Mode.MODERATE)
     assert combined.verdict is Verdict.BLOCK and combined.score == 0.95
     assert combined.categories == ("jailbreak",) and combined.llm is JUDGEMENT
+    (evidence,) = combined.findings
+    assert (evidence.rule_id, evidence.detector, evidence.category, evidence.severity) == (
+        "LLM001",
+        "llm-judge",
+        Category.JAILBREAK,
+        Severity.HIGH,
+    )
 
 
 def test_judge_lowers_only_without_a_high_confidence_rule() -> None:
