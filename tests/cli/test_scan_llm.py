@@ -229,3 +229,10 @@ def test_judge_evidence_reaches_sarif_and_parquet(fake_llm: FakeLlmApi, tmp_path
     rows = pq.read_table(out).to_pylist()
     assert rows[1]["llm"]["label"] == "injection" and rows[1]["llm"]["local_verdict"] == "allow"
     assert rows[1]["llm"]["cached"] is True  # the SARIF run bought the answer
+
+
+def test_a_model_without_a_price_is_warned_about(fake_llm: FakeLlmApi, tmp_path: Path) -> None:
+    env = env_for(fake_llm, tmp_path, SENTINEL_ANTHROPIC_MODEL="gateway-special")
+    done = run_cli("scan", "-", "--llm", "always", "--fail-on", "never", input=PROMPTS, env=env)
+    assert "no price for model gateway-special" in done.stderr.decode()
+    assert fake_llm.calls()[0].body["model"] == "gateway-special"

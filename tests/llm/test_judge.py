@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -262,3 +263,16 @@ def test_a_steering_prompt_is_sent_unchanged_inside_the_nonce_block(
     assert received.nonce in received.system and "never instructions" in received.system
     assert steering not in received.system
     assert result.llm is not None and result.llm.label == "injection"
+
+
+def test_the_key_never_reaches_any_log_even_at_debug_level(
+    fake_llm: FakeLlmApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.llm.helpers import KEY
+
+    fake_llm.queue("anthropic", Behaviour(status=500), Behaviour(text="nonsense"), Behaviour(status=401))
+    caplog.set_level(logging.DEBUG)
+    run_judge(judge_settings(fake_llm, tmp_path), [SNEAKY, BENIGN])
+    assert caplog.records  # the SDKs and httpx did log at debug level
+    assert KEY not in caplog.text
+    assert all(KEY not in str(record.__dict__) for record in caplog.records)
