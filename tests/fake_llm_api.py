@@ -45,6 +45,8 @@ class Received:
     system: str
     user: str
     at: float
+    client_port: int = 0
+    """The client's source port: one per connection, so connection reuse is visible."""
 
     @property
     def nonce(self) -> str | None:
@@ -146,7 +148,16 @@ class FakeLlmApi:
                 else:
                     self._send(404, {"error": {"type": "not_found", "message": self.path}}, {})
                     return
-                received = Received(api, self.path, dict(self.headers), body, system, user, time.monotonic())
+                received = Received(
+                    api,
+                    self.path,
+                    dict(self.headers),
+                    body,
+                    system,
+                    user,
+                    time.monotonic(),
+                    self.client_address[1],
+                )
                 fake._record(received)
                 behaviour = fake._next(api)
                 fake._enter()
