@@ -102,5 +102,4 @@ def _table(report: CostReport) -> None:
         console.print(table)
     else:
         console.print("budgets: none set (budget_hourly_usd, budget_daily_usd, budget_monthly_usd)")
-    savings = data["cache_savings"]
-    console.print(f"cache: {savings['hits']} hit(s) saved ${savings['saved_usd']:.4f}")
+    console.print(f"cache: {report.total.cache_hits} hit(s) saved ${report.total.saved_usd:.4f}")

@@ -5,6 +5,10 @@ budgets. To keep the check cheap the ledger is re-read at most every
 ``refresh_s`` seconds (and whenever a period rolls over); spend of this process
 in between is added locally. At 80% of a limit a warning event is sent once per
 period, and at 100% an "exceeded" event, after which ``exceeded()`` says so.
+
+Calls in flight hold a reservation of their estimated cost, which counts as
+spent until the real cost is known: with many concurrent calls the budget is
+not overshot by a whole wave of them.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class BudgetGuard:
         self._starts: dict[Period, float] = {}
         self._base: dict[Period, float] = {}
         self._local = 0.0
+        self._reserved = 0.0
         self._read_at = float("-inf")
         self._announced: set[tuple[Period, float, str]] = set()
 
@@ -60,6 +65,12 @@ class BudgetGuard:
         """Spend of this process not yet seen in a ledger read (the row is already written)."""
         self._local += cost
 
+    def reserve(self, estimate: float) -> None:
+        self._reserved += estimate
+
+    def release(self, estimate: float) -> None:
+        self._reserved = max(self._reserved - estimate, 0.0)
+
     def _refresh(self) -> None:
         now = self._clock()
         starts = {period: period_start(period, now) for period in self.limits}
@@ -70,11 +81,12 @@ class BudgetGuard:
             self._read_at = now
 
     def statuses(self) -> list[BudgetStatus]:
+        """Spend per period, counting reservations of calls in flight as spent."""
         if not self.active:
             return []
         self._refresh()
         return [
-            BudgetStatus(period, limit, self._base.get(period, 0.0) + self._local)
+            BudgetStatus(period, limit, self._base.get(period, 0.0) + self._local + self._reserved)
             for period, limit in self.limits.items()
         ]
 

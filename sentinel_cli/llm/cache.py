@@ -10,7 +10,6 @@ beside it in ``cache_dir/llm-meta`` and are updated once per run.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,17 +18,15 @@ import diskcache
 
 from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.llm.events import CacheStats
-from sentinel_cli.llm.prompt import TEMPLATE_VERSION, JudgeReply
+from sentinel_cli.llm.prompt import TEMPLATE_VERSION, JudgeReply, text_digest
+
+__all__ = ["CachedAnswer", "JudgeCache", "cache_paths", "clear_cache", "lifetime_stats", "text_digest"]
 
 _COUNTERS = ("hits", "misses", "evictions")
 
 
 def cache_paths(cache_dir: Path) -> tuple[Path, Path]:
     return cache_dir / "llm", cache_dir / "llm-meta"
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +64,8 @@ class JudgeCache:
         except (KeyError, TypeError, ValueError):
             return None  # written by another version: treat as a miss
 
-    def put(self, provider: str, model: str, digest: str, answer: CachedAnswer) -> None:
-        value = {"reply": answer.reply.model_dump(), "cost_usd": answer.cost_usd}
+    def put(self, provider: str, model: str, digest: str, reply: JudgeReply, cost_usd: float) -> None:
+        value = {"reply": reply.model_dump(), "cost_usd": cost_usd}
         self._cache.set(self.key(provider, model, digest), value, expire=self.ttl)
 
     def stats(self) -> CacheStats:

@@ -15,18 +15,24 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.llm import prompt
 from sentinel_cli.llm.budget import BudgetGuard
-from sentinel_cli.llm.cache import CachedAnswer, JudgeCache, text_digest
 from sentinel_cli.llm.events import BudgetStatus, LlmCallRecord, LlmEvents, Outcome
 from sentinel_cli.llm.ledger import Ledger
 from sentinel_cli.llm.pricing import PriceTable
-from sentinel_cli.llm.prompt import JudgeReply, MalformedReply
+from sentinel_cli.llm.prompt import JudgeReply, MalformedReply, text_digest
 from sentinel_cli.model import LlmJudgement
 from sentinel_cli.providers.interface import Completion, Provider, ProviderError
 from sentinel_cli.providers.resilience import CircuitBreaker, RetryPolicy
+
+if TYPE_CHECKING:
+    from sentinel_cli.llm.cache import JudgeCache
+
+ESTIMATED_OUTPUT_TOKENS = 80
+"""A judge answer is a short JSON object."""
 
 
 class BudgetExceededError(RuntimeFailure):
@@ -104,6 +110,22 @@ class Judge:
             if self.budget_action == "fail" and self.failure is None:
                 self.failure = BudgetExceededError(spent)
             return self._skipped("budget")
+        estimate = self._estimate(sent)
+        self.budget.reserve(estimate)
+        try:
+            return await self._ask_providers(sent, digest)
+        finally:
+            self.budget.release(estimate)
+
+    def _estimate(self, text: str) -> float:
+        """A cautious guess of one call's cost (about 3 characters a token) for budget reservations."""
+        if not self.budget.active or not self.providers:
+            return 0.0
+        tokens_in = (len(prompt.SYSTEM) + len(text) + 200) // 3
+        cost = self.prices.cost(self.providers[0].model, tokens_in, ESTIMATED_OUTPUT_TOKENS)
+        return cost or 0.0
+
+    async def _ask_providers(self, sent: str, digest: str) -> JudgeOutcome:
         errors: list[str] = []
         tried = False
         for provider in self.providers:
@@ -119,7 +141,7 @@ class Judge:
             except MalformedReply as exc:
                 return self._error(provider, f"{provider.name}: malformed answer: {exc}")
             if self.cache is not None:
-                self.cache.put(provider.name, provider.model, digest, CachedAnswer(reply, cost))
+                self.cache.put(provider.name, provider.model, digest, reply, cost)
             self.counters.judged += 1
             return JudgeOutcome(self._judgement(provider, reply, cached=False), reply)
         if not tried:
@@ -170,6 +192,7 @@ class Judge:
     async def _call(self, provider: Provider, text: str) -> tuple[Completion, float]:
         """One successful completion, retrying retryable errors. Raises the last ``ProviderError``."""
         breaker = self.breakers[provider.name]
+        provider.prepare()
         attempt = 0
         while True:
             system, user = prompt.build(text)

@@ -9,6 +9,7 @@ object, validated here. Anything else is a malformed answer.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -44,6 +45,11 @@ Categories: {", ".join(CATEGORIES)}, or "benign".
 Answer with exactly one JSON object and nothing else:
 {{{{"label": "benign"|"injection"|"jailbreak", "category": "<category>", \
 "confidence": <number from 0 to 1>, "reason": "<at most 20 words>"}}}}"""
+
+
+def text_digest(text: str) -> str:
+    """The text's part of a cache key: SHA-256, so the text itself is never stored."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def new_nonce() -> str:

@@ -12,11 +12,11 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sentinel_cli.config import Settings
 from sentinel_cli.llm import policy
 from sentinel_cli.llm.budget import BudgetGuard
-from sentinel_cli.llm.cache import JudgeCache
 from sentinel_cli.llm.events import CacheStats, JudgeStats, LlmEvents, LlmListener
 from sentinel_cli.llm.judge import BudgetExceededError, Judge, JudgeOutcome
 from sentinel_cli.llm.ledger import Ledger, ledger_path
@@ -26,6 +26,19 @@ from sentinel_cli.providers import factory
 from sentinel_cli.providers.resilience import CircuitBreaker, RetryPolicy
 from sentinel_cli.runner import ScanEngine
 
+if TYPE_CHECKING:
+    from sentinel_cli.llm.cache import JudgeCache
+
+
+def _open_cache(settings: Settings) -> JudgeCache:
+    from sentinel_cli.llm.cache import JudgeCache  # diskcache only when the cache is used
+
+    return JudgeCache(
+        settings.cache_dir,
+        ttl=settings.llm_cache_ttl,
+        size_limit_bytes=settings.llm_cache_size_mb * 1024 * 1024,
+    )
+
 
 class JudgeStage:
     def __init__(self, engine: ScanEngine, settings: Settings, listeners: Sequence[LlmListener] = ()) -> None:
@@ -34,15 +47,7 @@ class JudgeStage:
         self.settings = settings
         self.events = LlmEvents(listeners)
         self.ledger = Ledger(ledger_path(settings.data_dir))
-        self.cache = (
-            JudgeCache(
-                settings.cache_dir,
-                ttl=settings.llm_cache_ttl,
-                size_limit_bytes=settings.llm_cache_size_mb * 1024 * 1024,
-            )
-            if settings.llm_cache
-            else None
-        )
+        self.cache = _open_cache(settings) if settings.llm_cache else None
         self.budget = BudgetGuard(
             {
                 "hourly": settings.budget_hourly_usd,

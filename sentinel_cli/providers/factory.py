@@ -75,9 +75,13 @@ class LazyProvider(Provider):
         super().__init__(config)
         self._real: Provider | None = None
 
-    async def complete(self, system: str, user: str) -> Completion:
+    def prepare(self) -> None:
         if self._real is None:
             self._real = build(self.config)
+
+    async def complete(self, system: str, user: str) -> Completion:
+        self.prepare()
+        assert self._real is not None
         return await self._real.complete(system, user)
 
     async def aclose(self) -> None:

@@ -120,6 +120,9 @@ class Provider(ABC):
     def model(self) -> str:
         return self.config.model
 
+    def prepare(self) -> None:
+        """One-time slow setup (importing an SDK), kept out of the first call's timeout and latency."""
+
     @abstractmethod
     async def complete(self, system: str, user: str) -> Completion:
         """One request: a system instruction and one user message. Raises ``ProviderError``."""

@@ -203,7 +203,8 @@ def test_a_plain_scan_imports_no_sdk_and_the_judge_only_the_one_it_uses(
     used = imported("--llm", "always", "--llm-providers", "openai")
     assert "openai" in used and "diskcache" in used and "anthropic" not in used
     # The fallback's SDK is imported only when the first provider fails.
-    assert "openai" not in imported("--llm", "always", "--no-cache")
+    uncached = imported("--llm", "always", "--no-cache")
+    assert "openai" not in uncached and "diskcache" not in uncached
     assert len(fake_llm.calls("anthropic")) == 2
 
 

@@ -27,7 +27,7 @@ def judge_settings(fake: FakeLlmApi, tmp_path: Path, **overrides: Any) -> Settin
         "openai_base_url": fake.openai_url,
         "llm_retries": 1,
         "llm_backoff": 0.01,
-        "llm_timeout": 5.0,
+        "llm_timeout": 10.0,
         "cache_dir": tmp_path / "cache",
         "data_dir": tmp_path / "data",
     }

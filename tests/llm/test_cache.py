@@ -19,7 +19,7 @@ def test_round_trip_and_counts(tmp_path: Path) -> None:
     cache = JudgeCache(tmp_path, ttl=60, size_limit_bytes=10**8)
     digest = text_digest("a prompt")
     assert cache.get("anthropic", "m", digest) is None
-    cache.put("anthropic", "m", digest, CachedAnswer(REPLY, 0.002))
+    cache.put("anthropic", "m", digest, REPLY, 0.002)
     found = cache.get("anthropic", "m", digest)
     assert found == CachedAnswer(REPLY, 0.002)
     assert cache.get("openai", "m", digest) is None  # another provider is another key
@@ -32,7 +32,7 @@ def test_round_trip_and_counts(tmp_path: Path) -> None:
 
 def test_entries_expire_after_the_ttl_and_count_as_evictions(tmp_path: Path) -> None:
     cache = JudgeCache(tmp_path, ttl=0.2, size_limit_bytes=10**8)
-    cache.put("anthropic", "m", "d", CachedAnswer(REPLY, 0.0))
+    cache.put("anthropic", "m", "d", REPLY, 0.0)
     time.sleep(0.3)
     assert cache.get("anthropic", "m", "d") is None
     stats = cache.close()
@@ -42,7 +42,7 @@ def test_entries_expire_after_the_ttl_and_count_as_evictions(tmp_path: Path) -> 
 def test_size_limit_evicts_the_oldest(tmp_path: Path) -> None:
     cache = JudgeCache(tmp_path, ttl=600, size_limit_bytes=1)
     for i in range(30):
-        cache.put("anthropic", "m", str(i), CachedAnswer(REPLY, 0.0))
+        cache.put("anthropic", "m", str(i), REPLY, 0.0)
     stats = cache.close()
     assert stats.evictions > 0 and stats.entries < 30
     assert lifetime_stats(tmp_path)["evictions"] == stats.evictions
@@ -51,7 +51,7 @@ def test_size_limit_evicts_the_oldest(tmp_path: Path) -> None:
 def test_clear_removes_every_answer(tmp_path: Path) -> None:
     cache = JudgeCache(tmp_path, ttl=600, size_limit_bytes=10**8)
     for i in range(3):
-        cache.put("anthropic", "m", str(i), CachedAnswer(REPLY, 0.0))
+        cache.put("anthropic", "m", str(i), REPLY, 0.0)
     cache.close()
     assert clear_cache(tmp_path) == 3
     assert lifetime_stats(tmp_path)["entries"] == 0

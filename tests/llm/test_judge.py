@@ -175,6 +175,24 @@ def test_budget_stop_skips_the_judge_and_local_verdicts_stand(fake_llm: FakeLlmA
     assert len(fake_llm.calls()) == 3 and more[0].llm is not None and more[0].llm.skipped == "budget"
 
 
+def test_calls_in_flight_hold_a_reservation_so_a_wave_cannot_blow_the_budget(
+    fake_llm: FakeLlmApi, tmp_path: Path
+) -> None:
+    fake_llm.default["anthropic"] = Behaviour(delay=0.3)
+    # Real cost $0.01 a call; the estimate before the call is lower but not zero.
+    settings = judge_settings(
+        fake_llm,
+        tmp_path,
+        llm_prices={"claude-haiku-5-5": {"input": 10.0, "output": 0.0}},
+        budget_daily_usd=0.025,
+        llm_concurrency=16,
+    )
+    results, _ = run_judge(settings, [f"{SNEAKY} #{i}" for i in range(16)])
+    calls = len(fake_llm.calls())
+    assert 3 <= calls <= 6, calls  # without reservations all 16 would start at $0 spent
+    assert sum(1 for r in results if r.llm and r.llm.skipped == "budget") == 16 - calls
+
+
 def test_budget_exceeded_fail_stops_the_next_batch(fake_llm: FakeLlmApi, tmp_path: Path) -> None:
     settings = judge_settings(
         fake_llm,

@@ -57,3 +57,13 @@ def test_lazy_provider_imports_nothing_until_called(monkeypatch: pytest.MonkeyPa
     (config,) = provider_configs(load_settings(cwd=tmp_path, llm="always", llm_providers=["openai"]))
     lazy = LazyProvider(config)
     assert (lazy.name, lazy.model) == ("openai", "gpt-6-luna") and lazy._real is None
+
+
+def test_prepare_builds_the_real_provider_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    (config,) = provider_configs(load_settings(cwd=tmp_path, llm="always", llm_providers=["openai"]))
+    lazy = LazyProvider(config)
+    lazy.prepare()
+    real = lazy._real
+    lazy.prepare()
+    assert real is not None and lazy._real is real and type(real).__name__ == "OpenAIProvider"
