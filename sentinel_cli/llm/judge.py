@@ -17,10 +17,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sentinel_cli.errors import RuntimeFailure
+from sentinel_cli.errors import BudgetExceededError
 from sentinel_cli.llm import prompt
 from sentinel_cli.llm.budget import BudgetGuard
-from sentinel_cli.llm.events import BudgetStatus, LlmCallRecord, LlmEvents, Outcome
+from sentinel_cli.llm.events import LlmCallRecord, LlmEvents, Outcome
 from sentinel_cli.llm.ledger import Ledger
 from sentinel_cli.llm.pricing import PriceTable
 from sentinel_cli.llm.prompt import JudgeReply, MalformedReply, text_digest
@@ -33,17 +33,6 @@ if TYPE_CHECKING:
 
 ESTIMATED_OUTPUT_TOKENS = 80
 """A judge answer is a short JSON object."""
-
-
-class BudgetExceededError(RuntimeFailure):
-    """A budget ran out with ``--budget-exceeded fail``: exit 3."""
-
-    def __init__(self, status: BudgetStatus) -> None:
-        super().__init__(
-            f"LLM {status.period} budget exceeded: ${status.spent_usd:.4f} of ${status.limit_usd:.4f} "
-            "(--budget-exceeded fail); results up to this point were written"
-        )
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +97,7 @@ class Judge:
         spent = self.budget.exceeded()
         if spent is not None:
             if self.budget_action == "fail" and self.failure is None:
-                self.failure = BudgetExceededError(spent)
+                self.failure = BudgetExceededError(spent.period, spent.spent_usd, spent.limit_usd)
             return self._skipped("budget")
         estimate = self._estimate(sent)
         self.budget.reserve(estimate)

@@ -15,10 +15,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sentinel_cli.config import Settings
+from sentinel_cli.errors import BudgetExceededError
 from sentinel_cli.llm import policy
 from sentinel_cli.llm.budget import BudgetGuard
 from sentinel_cli.llm.events import CacheStats, JudgeStats, LlmEvents, LlmListener
-from sentinel_cli.llm.judge import BudgetExceededError, Judge, JudgeOutcome
+from sentinel_cli.llm.judge import Judge, JudgeOutcome
 from sentinel_cli.llm.ledger import Ledger, ledger_path
 from sentinel_cli.llm.pricing import PriceTable
 from sentinel_cli.model import Prompt, RuleInfo, ScanResult
@@ -94,7 +95,7 @@ class JudgeStage:
         if self.settings.budget_exceeded == "fail":
             spent = self.budget.exceeded()
             if spent is not None:
-                self.judge.failure = BudgetExceededError(spent)
+                self.judge.failure = BudgetExceededError(spent.period, spent.spent_usd, spent.limit_usd)
                 raise self.judge.failure
         results = self.engine.scan_batch(prompts)
         mode, band = self.settings.mode, self.settings.llm_band

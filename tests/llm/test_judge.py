@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sentinel_cli.errors import BudgetExceededError
 from sentinel_cli.llm.events import BudgetEvent, LlmCallRecord, LlmListener
-from sentinel_cli.llm.judge import BudgetExceededError
 from sentinel_cli.llm.stage import JudgeStage
 from sentinel_cli.model import Verdict
 from sentinel_cli.scan_service import build_engine
