@@ -7,14 +7,19 @@ the scanning thread, in order; listeners must be quick and must not raise.
 * ``on_call``: one ``LlmCallRecord`` per API attempt (ok, malformed or error)
   and per cache hit (``cached=True``, zero tokens and cost).
 * ``on_budget``: a ``BudgetEvent`` when a budget passes 80% and when it is spent.
-* ``on_finish``: ``JudgeStats`` at the end of the run, with the cache counts and
-  the budget usage.
+* ``on_progress``: ``JudgeStats`` so far, after each batch the judge worked on
+  (for live metrics in long pipelines).
+* ``on_finish``: ``JudgeStats`` at the end of the run, with the cache counts
+  (evictions are counted when the cache is closed) and the budget usage.
+
+``sentinel_cli.llm.telemetry_bridge`` subscribes the run's telemetry
+(``sentinel_cli.telemetry.events``) this way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Outcome = Literal["ok", "malformed", "error"]
@@ -92,7 +97,8 @@ class JudgeStats:
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float = 0.0
-    cache: CacheStats = field(default_factory=CacheStats)
+    cache: CacheStats | None = None
+    """``None`` when the cache is off (``--no-cache``)."""
     budgets: tuple[BudgetStatus, ...] = ()
     unpriced_models: tuple[str, ...] = ()
     """Models missing from the price table: their calls count as $0 towards budgets."""
@@ -105,6 +111,9 @@ class LlmListener:
         pass
 
     def on_budget(self, event: BudgetEvent) -> None:
+        pass
+
+    def on_progress(self, stats: JudgeStats) -> None:
         pass
 
     def on_finish(self, stats: JudgeStats) -> None:
@@ -127,6 +136,10 @@ class LlmEvents:
     def budget(self, event: BudgetEvent) -> None:
         for listener in self.listeners:
             listener.on_budget(event)
+
+    def progress(self, stats: JudgeStats) -> None:
+        for listener in self.listeners:
+            listener.on_progress(stats)
 
     def finish(self, stats: JudgeStats) -> None:
         for listener in self.listeners:

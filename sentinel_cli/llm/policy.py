@@ -59,16 +59,28 @@ def high_confidence_rule_fired(result: ScanResult) -> bool:
     )
 
 
-def combine(result: ScanResult, reply: JudgeReply, judgement: LlmJudgement, mode: Mode) -> ScanResult:
-    """The record after the judge: new score and verdict per the policy, ``llm`` filled in."""
+def combine(
+    result: ScanResult,
+    reply: JudgeReply,
+    judgement: LlmJudgement,
+    mode: Mode,
+    evidence: Finding | None,
+) -> ScanResult:
+    """The record after the judge: new score and verdict per the policy, ``llm`` filled in.
+
+    ``evidence`` is the judge's ``LLM001`` finding for an attack answer after the engine's
+    finding stages (fingerprint, inline suppression, baseline): ``None`` when the baseline
+    dropped it, and a suppressed or dropped finding raises nothing, like any other rule."""
     score = result.score
     categories = result.categories
     findings = result.findings
     if reply.is_attack:
-        score = max(score, reply.confidence)
-        findings = (*findings, judge_finding(reply, result.length))
-        if reply.threat_category not in categories:
-            categories = (*categories, reply.threat_category)
+        if evidence is not None:
+            findings = (*findings, evidence)
+        if evidence is not None and not evidence.suppressed:
+            score = max(score, reply.confidence)
+            if reply.threat_category not in categories:
+                categories = (*categories, reply.threat_category)
     elif not high_confidence_rule_fired(result):
         score = min(score, 1.0 - reply.confidence)
     verdict = decide(score, findings, mode)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sentinel_cli.config import Settings
+from sentinel_cli.engine import Engine
 from sentinel_cli.errors import BudgetExceededError
 from sentinel_cli.llm import policy
 from sentinel_cli.llm.budget import BudgetGuard
@@ -22,10 +23,11 @@ from sentinel_cli.llm.events import CacheStats, JudgeStats, LlmEvents, LlmListen
 from sentinel_cli.llm.judge import Judge, JudgeOutcome
 from sentinel_cli.llm.ledger import Ledger, ledger_path
 from sentinel_cli.llm.pricing import PriceTable
+from sentinel_cli.llm.telemetry_bridge import TelemetryBridge
 from sentinel_cli.model import Prompt, RuleInfo, ScanResult
 from sentinel_cli.providers import factory
 from sentinel_cli.providers.resilience import CircuitBreaker, RetryPolicy
-from sentinel_cli.runner import ScanEngine
+from sentinel_cli.telemetry.events import current_listener
 
 if TYPE_CHECKING:
     from sentinel_cli.llm.cache import JudgeCache
@@ -42,11 +44,14 @@ def _open_cache(settings: Settings) -> JudgeCache:
 
 
 class JudgeStage:
-    def __init__(self, engine: ScanEngine, settings: Settings, listeners: Sequence[LlmListener] = ()) -> None:
+    def __init__(self, engine: Engine, settings: Settings, listeners: Sequence[LlmListener] = ()) -> None:
         configs = factory.provider_configs(settings)  # a usage error before anything is opened
         self.engine = engine
         self.settings = settings
         self.events = LlmEvents(listeners)
+        telemetry = current_listener()  # the run's metrics and traces, when telemetry is on
+        if telemetry is not None:
+            self.events.subscribe(TelemetryBridge(telemetry))
         self.ledger = Ledger(ledger_path(settings.data_dir))
         self.cache = _open_cache(settings) if settings.llm_cache else None
         self.budget = BudgetGuard(
@@ -103,9 +108,11 @@ class JudgeStage:
             i for i, r in enumerate(results) if policy.needs_judge(self.settings.llm, r.score, mode, band)
         ]
         if todo:
-            outcomes = self._runner.run(self._judge_all([prompts[i].text for i in todo]))
+            with self.engine.hooks.stage("llm"):
+                outcomes = self._runner.run(self._judge_all([prompts[i].text for i in todo]))
             for index, (outcome, seconds) in zip(todo, outcomes, strict=True):
-                results[index] = self._apply(results[index], outcome, seconds)
+                results[index] = self._apply(prompts[index], results[index], outcome, seconds)
+            self.events.progress(self._snapshot())
         return results
 
     async def _judge_all(self, texts: list[str]) -> list[tuple[JudgeOutcome, float]]:
@@ -119,29 +126,30 @@ class JudgeStage:
 
         return await asyncio.gather(*(one(text) for text in texts))
 
-    def _apply(self, result: ScanResult, outcome: JudgeOutcome, seconds: float) -> ScanResult:
+    def _apply(self, prompt: Prompt, result: ScanResult, outcome: JudgeOutcome, seconds: float) -> ScanResult:
         judgement = replace(outcome.judgement, local_verdict=result.verdict.value, local_score=result.score)
         timed = replace(result, elapsed_ms=result.elapsed_ms + seconds * 1000.0)
-        if outcome.reply is None:
+        reply = outcome.reply
+        if reply is None:
             return policy.attach(timed, judgement)
-        combined = policy.combine(timed, outcome.reply, judgement, self.settings.mode)
+        evidence = None
+        if reply.is_attack:
+            # The same finding stages as every rule: fingerprint, inline suppression, baseline.
+            found = [policy.judge_finding(reply, result.length)]
+            for finding_stage in self.engine.options.stages:
+                found = finding_stage(prompt, found)
+            evidence = found[0] if found else None
+        combined = policy.combine(timed, reply, judgement, self.settings.mode, evidence)
         if combined.verdict is not result.verdict:
             self._changed += 1
         return combined
 
-    def close(self) -> JudgeStats:
-        """Close clients, cache and ledger; tell the listeners the run's totals. Idempotent."""
-        if self._stats is not None:
-            return self._stats
-        try:
-            self._runner.run(self._close_providers())
-        finally:
-            self._runner.close()
-        cache = self.cache.close() if self.cache is not None else CacheStats()
-        budgets = tuple(self.budget.statuses())
-        self.ledger.close()
+    def _snapshot(self, cache: CacheStats | None = None) -> JudgeStats:
+        """The run's totals so far (``cache``: final figures once the cache is closed)."""
         counters = self.judge.counters
-        self._stats = JudgeStats(
+        if cache is None and self.cache is not None:
+            cache = self.cache.stats()
+        return JudgeStats(
             judged=counters.judged,
             calls=counters.calls,
             cached=counters.cached,
@@ -152,9 +160,21 @@ class JudgeStage:
             output_tokens=counters.output_tokens,
             cost_usd=counters.cost_usd,
             cache=cache,
-            budgets=budgets,
+            budgets=tuple(self.budget.statuses()),
             unpriced_models=tuple(sorted(counters.unpriced_models)),
         )
+
+    def close(self) -> JudgeStats:
+        """Close clients, cache and ledger; tell the listeners the run's totals. Idempotent."""
+        if self._stats is not None:
+            return self._stats
+        try:
+            self._runner.run(self._close_providers())
+        finally:
+            self._runner.close()
+        cache = self.cache.close() if self.cache is not None else None
+        self._stats = self._snapshot(cache)
+        self.ledger.close()
         self.events.finish(self._stats)
         return self._stats
 

@@ -219,11 +219,12 @@ def test_second_run_is_served_from_the_cache_with_zero_api_calls(
     settings = judge_settings(fake_llm, tmp_path)
     texts = [BENIGN, SNEAKY, "third prompt"]
     first, first_stats = run_judge(settings, texts)
-    assert len(fake_llm.calls()) == 3 and first_stats.cache.misses == 3
+    assert len(fake_llm.calls()) == 3 and first_stats.cache is not None and first_stats.cache.misses == 3
     second, stats = run_judge(settings, texts)
     assert len(fake_llm.calls()) == 3  # nothing new reached the API
     assert all(r.llm is not None and r.llm.cached for r in second)
     assert [r.verdict for r in second] == [r.verdict for r in first]
+    assert stats.cache is not None
     assert (stats.cache.hits, stats.cache.misses, stats.calls, stats.cost_usd) == (3, 0, 0, 0.0)
     row = ledger_rows(settings)["anthropic/claude-haiku-5-5"]
     assert row.cache_hits == 3 and row.saved_usd == pytest.approx(row.cost_usd)

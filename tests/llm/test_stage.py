@@ -43,7 +43,7 @@ def test_judge_time_is_part_of_elapsed_and_stats_reach_listeners(
     assert stage.close() is stats  # closing twice is harmless
     assert result.elapsed_ms >= 300
     assert finished.stats is stats and stats.judged == 1 and stats.calls == 1
-    assert stats.cache.misses == 1 and stats.cache.entries == 1
+    assert stats.cache is not None and stats.cache.misses == 1 and stats.cache.entries == 1
     assert [rule.id for rule in stage.rules()] == ["LLM001"]
 
 
