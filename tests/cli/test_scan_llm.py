@@ -168,7 +168,28 @@ def test_a_fake_key_never_appears_in_any_output(fake_llm: FakeLlmApi, tmp_path: 
     parquet = tmp_path / "out.parquet"
     seen.append(run_cli("scan", "-", "--llm", "always", "-o", str(parquet), input=PROMPTS, env=env).stderr)
     seen.append(parquet.read_bytes())
-    run_cli("scan", "-", "--llm", "always", input=PROMPTS, env=env)  # fills the cache
+    logged = run_cli(
+        "scan",
+        "-",
+        "--llm",
+        "always",
+        "--log-format",
+        "json",
+        "--log-level",
+        "debug",
+        "--log-file",
+        str(tmp_path / "run.log"),
+        "--audit-log",
+        str(tmp_path / "audit.jsonl"),
+        "--metrics-file",
+        str(tmp_path / "run.prom"),
+        "--trace",
+        "console",
+        input=PROMPTS,
+        env=env,
+    )  # also fills the cache
+    seen += [logged.stdout, logged.stderr]
+    assert (tmp_path / "run.log").stat().st_size and (tmp_path / "run.prom").stat().st_size
     for command in (["config", "show"], ["config", "show", "--json"], ["costs"], ["costs", "-f", "json"]):
         done = run_cli(*command, env=env)
         seen += [done.stdout, done.stderr]
