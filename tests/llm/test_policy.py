@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from sentinel_cli.llm.policy import HIGH_CONFIDENCE, combine, needs_judge
+from sentinel_cli.llm.policy import HIGH_CONFIDENCE, combine, judge_finding, needs_judge
 from sentinel_cli.llm.prompt import JudgeReply
 from sentinel_cli.model import (
     Category,
@@ -61,7 +61,8 @@ def test_uncertain_band_is_around_the_mode_thresholds(llm: str, score: float, ex
 
 def test_judge_raises_a_verdict_and_adds_its_category() -> None:
     local = result(0.0, Verdict.ALLOW)
-    combined = combine(local, reply("jailbreak", 0.95), JUDGEMENT, Mode.MODERATE)
+    answer = reply("jailbreak", 0.95)
+    combined = combine(local, answer, JUDGEMENT, Mode.MODERATE, judge_finding(answer, 10))
     assert combined.verdict is Verdict.BLOCK and combined.score == 0.95
     assert combined.categories == ("jailbreak",) and combined.llm is JUDGEMENT
     (evidence,) = combined.findings
@@ -75,19 +76,30 @@ def test_judge_raises_a_verdict_and_adds_its_category() -> None:
 
 def test_judge_lowers_only_without_a_high_confidence_rule() -> None:
     weak = result(0.6, Verdict.FLAG, finding(0.6))
-    lowered = combine(weak, reply("benign", 0.9), JUDGEMENT, Mode.MODERATE)
+    lowered = combine(weak, reply("benign", 0.9), JUDGEMENT, Mode.MODERATE, None)
     assert lowered.verdict is Verdict.ALLOW and lowered.score == pytest.approx(0.1)
     strong = result(0.92, Verdict.BLOCK, finding(HIGH_CONFIDENCE + 0.07))
-    kept = combine(strong, reply("benign", 0.99), JUDGEMENT, Mode.MODERATE)
+    kept = combine(strong, reply("benign", 0.99), JUDGEMENT, Mode.MODERATE, None)
     assert kept.verdict is Verdict.BLOCK and kept.score == 0.92
 
 
 def test_a_low_confidence_attack_answer_never_lowers() -> None:
     local = result(0.85, Verdict.BLOCK, finding(0.85))
-    assert combine(local, reply("injection", 0.3), JUDGEMENT, Mode.MODERATE).verdict is Verdict.BLOCK
+    answer = reply("injection", 0.3)
+    assert combine(local, answer, JUDGEMENT, Mode.MODERATE, judge_finding(answer, 5)).verdict is Verdict.BLOCK
 
 
 def test_judge_never_undoes_pii_redaction() -> None:
     pii = replace(finding(0.99, Category.PII), rule_id="PII1")
     local = result(0.0, Verdict.REDACT, pii)
-    assert combine(local, reply("benign", 0.99), JUDGEMENT, Mode.MODERATE).verdict is Verdict.REDACT
+    assert combine(local, reply("benign", 0.99), JUDGEMENT, Mode.MODERATE, None).verdict is Verdict.REDACT
+
+
+def test_a_suppressed_or_baselined_judge_finding_raises_nothing() -> None:
+    local = result(0.0, Verdict.ALLOW)
+    answer = reply("injection", 0.99)
+    suppressed = replace(judge_finding(answer, 10), suppressed=True)
+    kept = combine(local, answer, JUDGEMENT, Mode.MODERATE, suppressed)
+    assert kept.verdict is Verdict.ALLOW and kept.findings == (suppressed,) and kept.categories == ()
+    dropped = combine(local, answer, JUDGEMENT, Mode.MODERATE, None)
+    assert dropped.verdict is Verdict.ALLOW and dropped.findings == () and dropped.llm is JUDGEMENT
