@@ -27,6 +27,7 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from typing_extensions import TypedDict
 
 from sentinel_cli.errors import ConfigError
 from sentinel_cli.model import Mode
@@ -40,7 +41,11 @@ LogLevel = Literal["debug", "info", "warning", "error"]
 TraceExporter = Literal["off", "console", "otlp"]
 SeverityName = Literal["info", "low", "medium", "high", "critical"]
 
+LlmMode = Literal["off", "uncertain", "always"]
+BudgetAction = Literal["skip", "fail"]
+
 CONFIG_FILENAME = "sentinel.toml"
+LLM_PROVIDERS = ("anthropic", "openai")
 
 # The file the current command reads, set by ``load_settings``. A context
 # variable rather than a class attribute keeps ``Settings`` free of global state.
@@ -66,6 +71,13 @@ def _split_csv(value: Any) -> Any:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+class ModelPrice(TypedDict):
+    """USD per million tokens."""
+
+    input: float
+    output: float
 
 
 class Settings(BaseSettings):
@@ -178,6 +190,66 @@ class Settings(BaseSettings):
     def _split_globs(cls, value: Any) -> Any:
         return _split_csv(value)
 
+    # LLM judge (sentinel_cli/llm, sentinel_cli/providers). Keys are read from
+    # these settings, else from the SDKs' own ANTHROPIC_API_KEY / OPENAI_API_KEY.
+    llm: LlmMode = Field(
+        "off", description="LLM judge: off, uncertain (local score near a threshold) or always."
+    )
+    llm_providers: Annotated[list[str], NoDecode] = Field(
+        ["anthropic", "openai"], description="Judge providers in failover order (anthropic, openai)."
+    )
+    anthropic_model: str = Field("claude-haiku-5-5", description="Anthropic model for the judge.")
+    openai_model: str = Field("gpt-6-luna", description="OpenAI model for the judge.")
+    anthropic_api_key: SecretStr = Field(
+        SecretStr(""), description="Anthropic API key (default: the ANTHROPIC_API_KEY variable)."
+    )
+    openai_api_key: SecretStr = Field(
+        SecretStr(""), description="OpenAI API key (default: the OPENAI_API_KEY variable)."
+    )
+    anthropic_base_url: str | None = Field(
+        None, description="Anthropic API base URL for proxies and gateways (default: ANTHROPIC_BASE_URL)."
+    )
+    openai_base_url: str | None = Field(
+        None, description="OpenAI-compatible base URL, ending in /v1 (default: OPENAI_BASE_URL)."
+    )
+    llm_concurrency: int = Field(8, ge=1, le=256, description="Judge calls in flight at once.")
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds before one judge call times out.")
+    llm_retries: int = Field(2, ge=0, le=10, description="Retries of a failed call before failing over.")
+    llm_backoff: float = Field(
+        0.5, ge=0, le=60, description="First retry delay in seconds; doubles on each retry."
+    )
+    llm_max_retry_after: float = Field(
+        60.0, ge=0, description="Longest Retry-After (seconds) to wait for; longer fails over at once."
+    )
+    llm_breaker_threshold: int = Field(
+        5, ge=1, description="Consecutive failures that open a provider's circuit breaker."
+    )
+    llm_breaker_cooldown: float = Field(
+        30.0, ge=0, description="Seconds an open circuit waits before one trial call."
+    )
+    llm_band: float = Field(
+        0.15, ge=0, le=1, description="--llm uncertain: judge scores within this distance of a threshold."
+    )
+    llm_max_output_tokens: int = Field(400, ge=16, description="Output token limit of one judge reply.")
+    llm_max_input_chars: int = Field(
+        32_000, ge=100, description="Longer prompts are judged on their first this many characters."
+    )
+    llm_cache: bool = Field(True, description="Cache judge answers on disk (--no-cache turns it off).")
+    llm_cache_ttl: int = Field(7 * 24 * 3600, ge=1, description="Seconds a cached judge answer stays valid.")
+    llm_cache_size_mb: int = Field(256, ge=1, description="Cache size limit; older answers are evicted.")
+    llm_prices: dict[str, ModelPrice] = Field(
+        {}, description="Price overrides per model, USD per million tokens: {input = .., output = ..}."
+    )
+    llm_job: str = Field("sentinel", description="Job name recorded with each call in the cost ledger.")
+    budget_hourly_usd: float | None = Field(None, ge=0, description="Judge spend limit per clock hour.")
+    budget_daily_usd: float | None = Field(None, ge=0, description="Judge spend limit per day (UTC).")
+    budget_monthly_usd: float | None = Field(
+        None, ge=0, description="Judge spend limit per calendar month (UTC)."
+    )
+    budget_exceeded: BudgetAction = Field(
+        "skip", description="At 100% of a budget: skip the judge (local verdicts stand) or fail (exit 3)."
+    )
+
     @field_validator("detectors", mode="before")
     @classmethod
     def _split_detectors(cls, value: Any) -> Any:
@@ -194,6 +266,22 @@ class Settings(BaseSettings):
         if value is not None and not value.strip():
             return None
         return value
+
+    @field_validator("llm_providers", mode="before")
+    @classmethod
+    def _split_providers(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("llm_providers")
+    @classmethod
+    def _known_providers(cls, value: list[str]) -> list[str]:
+        names = list(dict.fromkeys(name.strip().lower() for name in value if name.strip()))
+        unknown = [name for name in names if name not in LLM_PROVIDERS]
+        if unknown:
+            raise ValueError(f"unknown provider(s) {', '.join(unknown)} (known: {', '.join(LLM_PROVIDERS)})")
+        if not names:
+            raise ValueError("give at least one provider")
+        return names
 
     @classmethod
     def settings_customise_sources(

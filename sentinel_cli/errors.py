@@ -57,3 +57,14 @@ class RuntimeFailure(SentinelError):
     """Something outside the user's input failed at run time (disk, network, budget)."""
 
     exit_code = ExitCode.INTERNAL
+
+
+class BudgetExceededError(RuntimeFailure):
+    """An LLM judge budget ran out under ``--budget-exceeded fail``."""
+
+    def __init__(self, period: str, spent_usd: float, limit_usd: float) -> None:
+        super().__init__(
+            f"LLM {period} budget exceeded: ${spent_usd:.4f} of ${limit_usd:.4f} "
+            "(--budget-exceeded fail); results up to this point were written"
+        )
+        self.period = period

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     """Usage or input error: bad flag, unreadable or malformed input, invalid config."""
     INTERNAL = 3
-    """Internal or runtime failure (a bug, a full disk, a required push that failed)."""
+    """Internal or runtime failure (a bug, a full disk, a required push that failed, a spent
+    LLM budget under ``--budget-exceeded fail``)."""
     INTERRUPTED = 130
     """Interrupted by SIGINT or SIGTERM; finished results were kept."""

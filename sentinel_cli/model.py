@@ -208,6 +208,12 @@ class LlmJudgement:
     error: str | None = None
     skipped: str | None = None
     """Why the judge was not called although it was enabled (budget, circuit open)."""
+    reason: str | None = None
+    """The judge's short reason for its label."""
+    local_verdict: str | None = None
+    """The verdict of the local detectors alone, before the judge's answer was combined."""
+    local_score: float | None = None
+    """The local score before combining; ``score`` in the record is the combined one."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -219,6 +225,9 @@ class LlmJudgement:
             "cached": self.cached,
             "error": self.error,
             "skipped": self.skipped,
+            "reason": self.reason,
+            "local_verdict": self.local_verdict,
+            "local_score": None if self.local_score is None else round(self.local_score, 4),
         }
 
 

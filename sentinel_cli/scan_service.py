@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sentinel_cli import __version__
 from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
@@ -30,6 +31,10 @@ from sentinel_cli.sources.base import Source
 from sentinel_cli.sources.factory import open_source
 from sentinel_cli.sources.records import FieldMapper
 from sentinel_cli.sources.walk import Expansion, expand
+
+if TYPE_CHECKING:
+    from sentinel_cli.llm.events import LlmListener
+    from sentinel_cli.llm.stage import JudgeStage
 
 _FORMAT_BY_SUFFIX: dict[str, OutputFormat] = {
     ".json": OutputFormat.JSON,
@@ -117,6 +122,8 @@ class PreparedScan:
     expansion: Expansion
     baseline: BaselineFilter | None
     notes: list[str]
+    judge: JudgeStage | None = None
+    """The LLM judge around the engine when ``--llm`` is not off."""
 
     def run(self, sink: Sink, observers: Sequence[Observer] = ()) -> RunSummary:
         settings = self.settings
@@ -127,10 +134,28 @@ class PreparedScan:
             fail_on_severity=Severity(settings.fail_on_severity) if settings.fail_on_severity else None,
         )
         opener = source_opener(settings, self.expansion.formats, self.notes)
-        summary = run_scan(self.expansion.inputs, opener, self.engine, sink, options, observers)
+        summary = run_scan(self.expansion.inputs, opener, self.judge or self.engine, sink, options, observers)
         summary.baselined = self.baseline.matched if self.baseline is not None else 0
         summary.notes = [*self.expansion.skipped, *self.notes]
+        if self.judge is not None and self.judge.failure is not None and summary.error is None:
+            summary.error = self.judge.failure  # a spent budget under --budget-exceeded fail
         return summary
+
+    def close(self) -> None:
+        """Release what the scan holds open (the judge's clients, cache and ledger)."""
+        if self.judge is not None:
+            self.judge.close()
+
+
+def build_judge_stage(
+    settings: Settings, engine: Engine, listeners: Sequence[LlmListener] = ()
+) -> JudgeStage | None:
+    """The LLM judge around the engine when ``--llm`` is not off (imported only then)."""
+    if settings.llm == "off":
+        return None
+    from sentinel_cli.llm.stage import JudgeStage
+
+    return JudgeStage(engine, settings, listeners)
 
 
 def prepare(
@@ -140,6 +165,7 @@ def prepare(
     skip: Sequence[Path] = (),
     use_baseline: bool = True,
     hooks: EngineHooks | None = None,
+    llm_listeners: Sequence[LlmListener] = (),
 ) -> PreparedScan:
     """Walk directories and build the engine with the CI stages. ``skip`` names files a walk
     must not scan (the output being written, the baseline file)."""
@@ -158,14 +184,20 @@ def prepare(
         input_format=settings.input_format,
         skip=skip,
     )
+    engine = build_engine(settings, detectors, hooks, stages)
+    judge = build_judge_stage(settings, engine, llm_listeners)
+    rules = rule_catalog(detectors)
+    if judge is not None:
+        rules.update({rule.id: rule for rule in judge.rules()})
     return PreparedScan(
         settings=settings,
-        engine=build_engine(settings, detectors, hooks, stages),
-        rules=rule_catalog(detectors),
+        engine=engine,
+        rules=rules,
         paths=paths,
         expansion=expansion,
         baseline=baseline_filter,
         notes=[],
+        judge=judge,
     )
 
 
@@ -174,13 +206,15 @@ def execute(
     request: ScanRequest,
     observers: Sequence[Observer] = (),
     hooks: EngineHooks | None = None,
+    llm_listeners: Sequence[LlmListener] = (),
 ) -> RunSummary:
     """Run the scan and write the output. Results finished before an error or an
     interrupt are always written (committed before this returns, so telemetry that
     reports the run afterwards can never cost the results); the caller turns the
-    summary into an exit code. ``hooks`` instrument the engine (tracing, timings)."""
+    summary into an exit code. ``hooks`` instrument the engine (tracing, timings);
+    ``llm_listeners`` receive the LLM judge's events (calls, budgets, totals)."""
     skip = [path for path in (request.output, settings.baseline) if path is not None]
-    prepared = prepare(settings, request.inputs, skip=skip, hooks=hooks)
+    prepared = prepare(settings, request.inputs, skip=skip, hooks=hooks, llm_listeners=llm_listeners)
     output = Output(request.output)
     committed = False
     try:
@@ -200,6 +234,7 @@ def execute(
     finally:
         if not committed:
             output.discard()
+        prepared.close()
 
 
 def collect_findings(
@@ -213,7 +248,10 @@ def collect_findings(
     (``sentinel baseline create|update``); an existing ``--baseline`` is not applied."""
     prepared = prepare(settings, inputs, skip=skip, use_baseline=False)
     collector = BaselineCollector(prepared.paths, Output(None), RunInfo(tool_version=__version__))
-    summary = prepared.run(collector, observers)
+    try:
+        summary = prepared.run(collector, observers)
+    finally:
+        prepared.close()
     return summary, collector.entries
 
 

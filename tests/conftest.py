@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.fake_llm_api import FakeLlmApi, running
+
 # Real servers (Pushgateway...) any test can use as fixtures.
 pytest_plugins = ["tests.fixtures.servers", "tests.fixtures.otlp"]
 
@@ -22,3 +24,10 @@ def _isolated_settings(
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     yield
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLlmApi]:
+    """The fake Anthropic + OpenAI API on 127.0.0.1 (see tests/fake_llm_api.py)."""
+    with running() as fake:
+        yield fake

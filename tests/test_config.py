@@ -109,3 +109,31 @@ def test_telemetry_settings_from_flags_env_and_files(tmp_path: Path, monkeypatch
 def test_bad_grouping_labels_are_config_errors(groups: list[str], tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="push_groups"):
         load_settings(discover=False, push_groups=groups)
+
+
+def test_llm_price_overrides_round_trip_through_config_show(tmp_path: Path) -> None:
+    import tomllib
+
+    from sentinel_cli.config_sample import to_toml
+
+    (tmp_path / "sentinel.toml").write_text('[llm_prices]\n"gpt-6.1-sol" = { input = 1.5, output = 6 }\n')
+    settings = load_settings(cwd=tmp_path)
+    assert settings.llm_prices == {"gpt-6.1-sol": {"input": 1.5, "output": 6.0}}
+    shown = tomllib.loads(to_toml({"llm_prices": effective_values(settings)["llm_prices"]}))
+    assert shown["llm_prices"] == {"gpt-6.1-sol": {"input": 1.5, "output": 6.0}}
+
+
+def test_llm_settings_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SENTINEL_LLM", "uncertain")
+    monkeypatch.setenv("SENTINEL_LLM_PROVIDERS", "openai, anthropic")
+    monkeypatch.setenv("SENTINEL_ANTHROPIC_API_KEY", "sk-secret-value")
+    monkeypatch.setenv("SENTINEL_BUDGET_DAILY_USD", "2.5")
+    settings = load_settings(cwd=tmp_path)
+    assert (settings.llm, settings.llm_providers, settings.budget_daily_usd) == (
+        "uncertain",
+        ["openai", "anthropic"],
+        2.5,
+    )
+    values = effective_values(settings)
+    assert values["anthropic_api_key"] == "********" and "sk-secret-value" not in repr(values)
+    assert "sk-secret-value" not in repr(settings)

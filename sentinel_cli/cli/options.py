@@ -59,6 +59,17 @@ class InputFormatChoice(StrEnum):
     PARQUET = "parquet"
 
 
+class LlmChoice(StrEnum):
+    OFF = "off"
+    UNCERTAIN = "uncertain"
+    ALWAYS = "always"
+
+
+class BudgetExceededChoice(StrEnum):
+    SKIP = "skip"
+    FAIL = "fail"
+
+
 def csv_list(value: str | None) -> list[str] | None:
     """``a,b , c`` -> ``["a", "b", "c"]``; ``None`` stays ``None``."""
     if value is None:

@@ -12,9 +12,11 @@ import typer
 
 from sentinel_cli.cli.errors import guarded, report
 from sentinel_cli.cli.options import (
+    BudgetExceededChoice,
     ConfigOption,
     FailOnChoice,
     InputFormatChoice,
+    LlmChoice,
     LogFormatChoice,
     LogLevelChoice,
     OnErrorChoice,
@@ -296,6 +298,36 @@ def scan(
             show_default=False,
         ),
     ] = None,
+    llm: Annotated[
+        LlmChoice | None,
+        typer.Option(
+            help="Ask an LLM judge: off, uncertain (local score near a threshold) or always. [default: off]",
+            rich_help_panel="LLM judge",
+        ),
+    ] = None,
+    llm_providers: Annotated[
+        str | None,
+        typer.Option(
+            help="Judge providers in failover order. [default: anthropic,openai]", rich_help_panel="LLM judge"
+        ),
+    ] = None,
+    llm_concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, help="Judge calls in flight at once. [default: 8]", rich_help_panel="LLM judge"),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Neither read nor write cached judge answers.", rich_help_panel="LLM judge"
+        ),
+    ] = False,
+    budget_exceeded: Annotated[
+        BudgetExceededChoice | None,
+        typer.Option(
+            help="A spent budget: skip the judge (local verdicts stand) or fail (exit 3). [default: skip]",
+            rich_help_panel="LLM judge",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> int:
     """Scan prompts for injection, jailbreaks, PII and secrets; print a verdict per prompt.
@@ -353,12 +385,23 @@ def scan(
         include=include or None,
         exclude=exclude or None,
         as_source=as_source,
+        llm=llm.value if llm else None,
+        llm_providers=csv_list(llm_providers),
+        llm_concurrency=llm_concurrency,
+        llm_cache=False if no_cache else None,
+        budget_exceeded=budget_exceeded.value if budget_exceeded else None,
     )
     fmt = choose_format(format, output, sys.stdout.isatty())
     if fmt is OutputFormat.PARQUET and output is None and sys.stdout.isatty():
         raise UsageError("--format parquet writes binary data: give -o FILE or redirect stdout")
     request = ScanRequest(inputs=inputs, output=output, format=fmt)
     progress = ProgressObserver(enabled=not no_progress)
+    notes = None
+    if settings.llm != "off":
+        from sentinel_cli.cli.judge_notes import JudgeNotes
+
+        notes = JudgeNotes(settings.budget_exceeded)
+    llm_listeners = [notes] if notes is not None else []
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     failure = None
     try:
@@ -367,11 +410,13 @@ def scan(
 
             summary, failure = run_observed(
                 settings,
-                lambda observers, hooks: execute(settings, request, [progress, *observers], hooks),
+                lambda observers, hooks: execute(
+                    settings, request, [progress, *observers], hooks, llm_listeners
+                ),
                 notify=lambda kind, message: None if quiet and kind == "info" else report(message, kind=kind),
             )
         else:
-            summary = execute(settings, request, [progress])
+            summary = execute(settings, request, [progress], llm_listeners=llm_listeners)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if summary.error is not None:
@@ -395,6 +440,9 @@ def scan(
         )
     elif not quiet:
         sys.stderr.write(_summary_line(summary) + "\n")
+        judge_line = notes.summary_line() if notes is not None else None
+        if judge_line:
+            sys.stderr.write(judge_line + "\n")
         if summary.gate_failed:
             sys.stderr.write(_gate_line(summary, settings.fail_on, settings.fail_on_severity) + "\n")
     if failure is not None and not summary.interrupted:

@@ -37,6 +37,9 @@ LLM = pa.struct(
         ("cached", pa.bool_()),
         ("error", pa.string()),
         ("skipped", pa.string()),
+        ("reason", pa.string()),
+        ("local_verdict", pa.string()),
+        ("local_score", pa.float64()),
     ]
 )
 SCHEMA = pa.schema(

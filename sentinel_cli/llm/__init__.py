@@ -1,0 +1,1 @@
+"""The optional LLM judge: prompt, policy, cache, cost ledger, budgets and the scan stage."""

@@ -1,0 +1,143 @@
+"""The cost ledger: every judge call and cache hit, in SQLite under ``data_dir``.
+
+Safe for concurrent cron jobs: WAL journal (readers never block the writer),
+a busy timeout (writers wait for each other instead of failing), and one short
+transaction per row. Timestamps are Unix seconds; reports group them in UTC.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sentinel_cli.errors import RuntimeFailure
+from sentinel_cli.llm.events import LlmCallRecord, Period
+
+LEDGER_FILENAME = "ledger.sqlite3"
+BUSY_TIMEOUT_S = 30.0
+SCHEMA_VERSION = 1
+
+Group = Literal["day", "provider", "model", "job"]
+_GROUP_SQL: dict[Group, str] = {
+    "day": "date(ts, 'unixepoch')",
+    "provider": "provider",
+    "model": "provider || '/' || model",
+    "job": "job",
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY,
+    ts REAL NOT NULL,
+    job TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    latency_ms REAL NOT NULL,
+    cached INTEGER NOT NULL,
+    saved_usd REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    error_type TEXT,
+    priced INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calls_ts ON calls (ts);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SpendRow:
+    key: str
+    calls: int
+    cache_hits: int
+    errors: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    saved_usd: float
+    unpriced: int
+
+
+def ledger_path(data_dir: Path) -> Path:
+    return data_dir / LEDGER_FILENAME
+
+
+class Ledger:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except (OSError, sqlite3.Error) as exc:
+            raise RuntimeFailure(f"{path}: cannot open the cost ledger: {exc}") from None
+
+    def record(self, call: LlmCallRecord) -> None:
+        try:
+            self._insert(call)
+        except sqlite3.Error as exc:
+            raise RuntimeFailure(f"{self.path}: cannot write to the cost ledger: {exc}") from None
+
+    def _insert(self, call: LlmCallRecord) -> None:
+        self._db.execute(
+            "INSERT INTO calls (ts, job, provider, model, input_tokens, output_tokens, cost_usd,"
+            " latency_ms, cached, saved_usd, outcome, error_type, priced)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                call.timestamp,
+                call.job,
+                call.provider,
+                call.model,
+                call.input_tokens,
+                call.output_tokens,
+                call.cost_usd,
+                call.latency_s * 1000.0,
+                int(call.cached),
+                call.saved_usd,
+                call.outcome,
+                call.error_type,
+                int(call.priced),
+            ),
+        )
+
+    def spend_since(self, starts: Mapping[Period, float]) -> dict[Period, float]:
+        """USD spent since each period's start, in one query."""
+        if not starts:
+            return {}
+        periods = list(starts)
+        columns = ", ".join("COALESCE(SUM(CASE WHEN ts >= ? THEN cost_usd END), 0)" for _ in periods)
+        row = self._db.execute(
+            f"SELECT {columns} FROM calls WHERE ts >= ?",
+            (*(starts[p] for p in periods), min(starts.values())),
+        ).fetchone()
+        return {period: float(value) for period, value in zip(periods, row, strict=True)}
+
+    def grouped(self, group: Group, since: float, job: str | None = None) -> list[SpendRow]:
+        """Totals per day, provider, model or job since ``since``, largest key order for days."""
+        key = _GROUP_SQL[group]
+        where = "ts >= ?"
+        params: list[float | str] = [since]
+        if job is not None:
+            where += " AND job = ?"
+            params.append(job)
+        rows = self._db.execute(
+            f"SELECT {key} AS k, SUM(1 - cached), SUM(cached), SUM(outcome != 'ok'),"
+            " SUM(input_tokens), SUM(output_tokens), SUM(cost_usd), SUM(saved_usd), SUM(1 - priced)"
+            f" FROM calls WHERE {where} GROUP BY k ORDER BY k",
+            params,
+        ).fetchall()
+        return [
+            SpendRow(str(k), int(c), int(h), int(e), int(i), int(o), float(cost), float(s), int(u))
+            for k, c, h, e, i, o, cost, s, u in rows
+        ]
+
+    def close(self) -> None:
+        self._db.close()

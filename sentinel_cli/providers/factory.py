@@ -1,0 +1,89 @@
+"""Building the configured providers, in failover order, from the settings.
+
+The SDK modules are imported here on demand, so nothing imports ``anthropic``
+or ``openai`` unless the judge is used with that provider.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+
+from sentinel_cli.config import Settings
+from sentinel_cli.errors import UsageError
+from sentinel_cli.providers.interface import Completion, Provider, ProviderConfig
+
+IMPLEMENTATIONS: dict[str, str] = {
+    "anthropic": "sentinel_cli.providers.anthropic:AnthropicProvider",
+    "openai": "sentinel_cli.providers.openai:OpenAIProvider",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    key_env: str
+    base_url_env: str
+
+
+_ENV: dict[str, _Names] = {
+    "anthropic": _Names("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+    "openai": _Names("OPENAI_API_KEY", "OPENAI_BASE_URL"),
+}
+
+
+def provider_configs(settings: Settings) -> list[ProviderConfig]:
+    """One config per provider in ``llm_providers`` that has a key; usage error if none has."""
+    configs = []
+    for name in settings.llm_providers:
+        names = _ENV[name]
+        key = getattr(settings, f"{name}_api_key").get_secret_value() or os.environ.get(names.key_env, "")
+        if not key:
+            continue
+        base_url = getattr(settings, f"{name}_base_url") or os.environ.get(names.base_url_env) or None
+        configs.append(
+            ProviderConfig(
+                name=name,
+                model=getattr(settings, f"{name}_model"),
+                api_key=key,
+                base_url=base_url,
+                timeout=settings.llm_timeout,
+                max_output_tokens=settings.llm_max_output_tokens,
+            )
+        )
+    if not configs:
+        wanted = ", ".join(f"{_ENV[n].key_env} or SENTINEL_{_ENV[n].key_env}" for n in settings.llm_providers)
+        raise UsageError(f"--llm {settings.llm} needs an API key: set {wanted}")
+    return configs
+
+
+def build(config: ProviderConfig) -> Provider:
+    """The provider, its SDK imported now."""
+    module_name, _, attribute = IMPLEMENTATIONS[config.name].partition(":")
+    cls: type[Provider] = getattr(importlib.import_module(module_name), attribute)
+    return cls(config)
+
+
+class LazyProvider(Provider):
+    """Builds (and imports the SDK of) the real provider on its first call.
+
+    A fallback provider that is never needed then costs nothing: the SDKs take
+    a second or two each to import.
+    """
+
+    def __init__(self, config: ProviderConfig) -> None:
+        super().__init__(config)
+        self._real: Provider | None = None
+
+    def prepare(self) -> None:
+        if self._real is None:
+            self._real = build(self.config)
+
+    async def complete(self, system: str, user: str) -> Completion:
+        self.prepare()
+        assert self._real is not None
+        return await self._real.complete(system, user)
+
+    async def aclose(self) -> None:
+        if self._real is not None:
+            await self._real.aclose()

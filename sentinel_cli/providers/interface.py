@@ -1,0 +1,131 @@
+"""The provider interface: send one chat exchange, get text and token usage back.
+
+Implementations wrap an official SDK client (imported only when the provider is
+built) with the SDK's own retries turned off: retries, backoff and failover are
+decided in one place (``resilience`` and ``sentinel_cli.llm.judge``) so they are
+the same for every provider and deterministic in tests.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+ErrorKind = Literal[
+    "rate_limit", "overloaded", "server", "timeout", "connection", "auth", "bad_request", "other"
+]
+"""Bounded error types (they become metric labels)."""
+
+RETRYABLE: frozenset[ErrorKind] = frozenset({"rate_limit", "overloaded", "server", "timeout", "connection"})
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderConfig:
+    """What a provider needs; ``api_key`` never appears in reprs, logs or output."""
+
+    name: str
+    model: str
+    api_key: str = field(repr=False)
+    base_url: str | None = None
+    timeout: float = 30.0
+    max_output_tokens: int = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """The reply text and the usage the API reported for it."""
+
+    text: str
+    input_tokens: int
+    output_tokens: int
+
+
+class ProviderError(Exception):
+    """A failed call, reduced to what retries and failover need. The message is safe to show."""
+
+    def __init__(
+        self, kind: ErrorKind, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE
+
+
+def kind_for_status(status: int) -> ErrorKind:
+    if status == 429:
+        return "rate_limit"
+    if status == 529:
+        return "overloaded"
+    if status in (401, 403):
+        return "auth"
+    if status == 408:
+        return "timeout"
+    if status >= 500:
+        return "server"
+    if 400 <= status < 500:
+        return "bad_request"
+    return "other"
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """``retry-after-ms``, else ``Retry-After`` as seconds or an HTTP date; ``None`` when absent."""
+    lowered = {key.lower(): value for key, value in headers.items()}
+    millis = lowered.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = lowered.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
+
+
+def status_error(provider: str, status: int, headers: Mapping[str, str]) -> ProviderError:
+    kind = kind_for_status(status)
+    return ProviderError(
+        kind, f"{provider}: HTTP {status} ({kind})", status=status, retry_after=retry_after_seconds(headers)
+    )
+
+
+class Provider(ABC):
+    """One configured model behind one API."""
+
+    def __init__(self, config: ProviderConfig) -> None:
+        self.config = config
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def model(self) -> str:
+        return self.config.model
+
+    def prepare(self) -> None:
+        """One-time slow setup (importing an SDK), kept out of the first call's timeout and latency."""
+
+    @abstractmethod
+    async def complete(self, system: str, user: str) -> Completion:
+        """One request: a system instruction and one user message. Raises ``ProviderError``."""
+
+    async def aclose(self) -> None:
+        """Release connections (the SDK client)."""

@@ -1,0 +1,48 @@
+"""OpenAI Chat Completions through the official ``openai`` SDK (imported only here).
+
+Plain chat messages, so any OpenAI-compatible gateway works through ``base_url``.
+"""
+
+from __future__ import annotations
+
+import openai
+
+from sentinel_cli.providers.interface import Completion, Provider, ProviderConfig, ProviderError, status_error
+
+
+class OpenAIProvider(Provider):
+    def __init__(self, config: ProviderConfig) -> None:
+        super().__init__(config)
+        # max_retries=0: retries and backoff are ours (sentinel_cli.providers.resilience).
+        self._client = openai.AsyncOpenAI(
+            api_key=config.api_key,
+            base_url=config.base_url,
+            timeout=config.timeout,
+            max_retries=0,
+        )
+
+    async def complete(self, system: str, user: str) -> Completion:
+        try:
+            response = await self._client.chat.completions.create(
+                model=self.model,
+                max_completion_tokens=self.config.max_output_tokens,
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            )
+        except openai.APIStatusError as exc:
+            raise status_error(self.name, exc.status_code, exc.response.headers) from None
+        except openai.APITimeoutError:
+            raise ProviderError("timeout", f"{self.name}: timed out") from None
+        except openai.APIConnectionError:
+            raise ProviderError("connection", f"{self.name}: connection failed") from None
+        except openai.OpenAIError as exc:
+            raise ProviderError("other", f"{self.name}: {type(exc).__name__}") from None
+        text = (response.choices[0].message.content or "") if response.choices else ""
+        usage = response.usage
+        return Completion(
+            text=text,
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.close()
