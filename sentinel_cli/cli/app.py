@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from sentinel_cli import __version__
-from sentinel_cli.cli import baseline_cmd, config_cmd, detectors_cmd
+from sentinel_cli.cli import baseline_cmd, config_cmd, detectors_cmd, gen_monitoring_cmd, report_cmd
 from sentinel_cli.cli.scan import EPILOG as SCAN_EPILOG
 from sentinel_cli.cli.scan import scan
 
@@ -55,6 +55,8 @@ app.command(epilog=SCAN_EPILOG)(scan)
 app.command(name="detectors", epilog=detectors_cmd.EPILOG)(detectors_cmd.detectors)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
+app.command(name="gen-monitoring", epilog=gen_monitoring_cmd.EPILOG)(gen_monitoring_cmd.gen_monitoring)
+app.add_typer(report_cmd.app, name="report")
 
 
 def main() -> None:
