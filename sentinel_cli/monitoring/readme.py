@@ -151,5 +151,7 @@ $ OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 OTEL_SERVICE_NAME=sentinel \
 
 - `tracing/otel-collector-config.yaml`: receives OTLP over gRPC (4317) and HTTP (4318),
   batches, and exports over OTLP to Jaeger.
+- `tracing/sentinel.env`: the variables above (`SENTINEL_TRACE=otlp`,
+  `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`): `set -a; . tracing/sentinel.env; set +a`.
 - `docker-compose.tracing.yml`: the OpenTelemetry Collector and Jaeger (UI at
   http://localhost:16686). sentinel speaks OTLP/HTTP, so it sends to port 4318."""
