@@ -27,13 +27,21 @@ def generate(options: MonitoringOptions) -> dict[str, str]:
     """Every file of the chosen stacks, by path relative to the output directory."""
     files: dict[str, str] = {}
     if "metrics" in options.stacks:
-        from sentinel_cli.monitoring import alertmanager, compose, grafana, prometheus, rule_tests, rules
+        from sentinel_cli.monitoring import (
+            alertmanager,
+            compose,
+            dashboards,
+            grafana,
+            prometheus,
+            rule_tests,
+            rules,
+        )
 
         files[PROMETHEUS] = prometheus.prometheus_file(options)
         files[RULES] = rules.rules_file(options)
         files[RULE_TESTS] = rule_tests.rule_tests_file(options)
         files[ALERTMANAGER] = alertmanager.alertmanager_file(options)
-        files.update(grafana.dashboard_files(options))
+        files.update(dashboards.dashboard_files(options))
         files.update(grafana.provisioning_files(options))
         files["docker-compose.monitoring.yml"] = compose.metrics_compose(options)
     if "logging" in options.stacks:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from sentinel_cli.monitoring.grafana import dashboard_files, overview, provisioning_files, security
+from sentinel_cli.monitoring.dashboards import dashboard_files, overview, security
+from sentinel_cli.monitoring.grafana import provisioning_files
 from sentinel_cli.monitoring.options import MonitoringOptions
 from tests.monitoring.helpers import GRAFANA_SCHEMA
 
