@@ -45,47 +45,47 @@ def gen_monitoring(
     thresholds: Annotated[
         Path | None,
         typer.Option(
-            help="TOML file with thresholds (a [thresholds] table); flags win.", rich_help_panel=THRESHOLDS
+            help="TOML file with thresholds (a \\[thresholds] table); flags win.", rich_help_panel=THRESHOLDS
         ),
     ] = None,
     stale_after: Annotated[
         str | None,
         typer.Option(
-            help="Alert when no run succeeded for this long. [default: 26h]", rich_help_panel=THRESHOLDS
+            help="Alert when no run succeeded for this long. (default 26h)", rich_help_panel=THRESHOLDS
         ),
     ] = None,
     error_ratio: Annotated[
         float | None,
-        typer.Option(help="Bad-record ratio per run. [default: 0.05]", rich_help_panel=THRESHOLDS),
+        typer.Option(help="Bad-record ratio per run. (default 0.05)", rich_help_panel=THRESHOLDS),
     ] = None,
     latency_p95_warning: Annotated[
-        float | None, typer.Option(help="p95 seconds per prompt. [default: 0.5]", rich_help_panel=THRESHOLDS)
+        float | None, typer.Option(help="p95 seconds per prompt. (default 0.5)", rich_help_panel=THRESHOLDS)
     ] = None,
     latency_p95_critical: Annotated[
-        float | None, typer.Option(help="p95 seconds per prompt. [default: 1]", rich_help_panel=THRESHOLDS)
+        float | None, typer.Option(help="p95 seconds per prompt. (default 1)", rich_help_panel=THRESHOLDS)
     ] = None,
     cache_hit_ratio: Annotated[
         float | None,
-        typer.Option(help="LLM cache hit ratio floor. [default: 0.5]", rich_help_panel=THRESHOLDS),
+        typer.Option(help="LLM cache hit ratio floor. (default 0.5)", rich_help_panel=THRESHOLDS),
     ] = None,
     threat_ratio: Annotated[
-        float | None, typer.Option(help="Blocked share per run. [default: 0.1]", rich_help_panel=THRESHOLDS)
+        float | None, typer.Option(help="Blocked share per run. (default 0.1)", rich_help_panel=THRESHOLDS)
     ] = None,
     critical_categories: Annotated[
         str | None,
         typer.Option(
-            help="Threat categories paged as critical. [default: data_exfiltration]",
+            help="Threat categories paged as critical. (default data_exfiltration)",
             rich_help_panel=THRESHOLDS,
         ),
     ] = None,
     llm_error_ratio: Annotated[
-        float | None, typer.Option(help="Failed LLM call ratio. [default: 0.1]", rich_help_panel=THRESHOLDS)
+        float | None, typer.Option(help="Failed LLM call ratio. (default 0.1)", rich_help_panel=THRESHOLDS)
     ] = None,
     budget_warning: Annotated[
-        float | None, typer.Option(help="LLM budget percent. [default: 80]", rich_help_panel=THRESHOLDS)
+        float | None, typer.Option(help="LLM budget percent. (default 80)", rich_help_panel=THRESHOLDS)
     ] = None,
     budget_critical: Annotated[
-        float | None, typer.Option(help="LLM budget percent. [default: 100]", rich_help_panel=THRESHOLDS)
+        float | None, typer.Option(help="LLM budget percent. (default 100)", rich_help_panel=THRESHOLDS)
     ] = None,
     job: Annotated[
         str, typer.Option(help="Job sentinel pushes as (scan --job).", rich_help_panel=TARGETS)
