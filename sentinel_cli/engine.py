@@ -34,6 +34,7 @@ from sentinel_cli.model import (
 )
 from sentinel_cli.normalize import Document
 from sentinel_cli.redact import RedactStyle, hide_values_in_evidence, redact_prompt
+from sentinel_cli.text_hash import text_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +200,7 @@ class Engine:
             redacted=self._redacted(prompt, findings) if self.options.redact else None,
             text_sha256=hashlib.sha256(prompt.text.encode("utf-8", "surrogatepass")).hexdigest(),
             length=len(prompt.text),
+            text_hash=text_hash(prompt.text),
         )
 
     def _redacted(self, prompt: Prompt, findings: Sequence[Finding]) -> str:

@@ -247,6 +247,8 @@ class ScanResult:
     llm: LlmJudgement | None = None
     text_sha256: str = ""
     length: int = 0
+    text_hash: str = ""
+    """SHA-256 of the normalised text (``text_hash.text_hash``): equal for repeats of one attack."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Pass-through values for formatters that need them (never serialised)."""
 
@@ -267,6 +269,7 @@ class ScanResult:
             "redacted": self.redacted,
             "llm": None if self.llm is None else self.llm.to_dict(),
             "elapsed_ms": round(self.elapsed_ms, 3),
+            "text_hash": self.text_hash,
         }
 
 

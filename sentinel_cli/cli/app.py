@@ -12,7 +12,15 @@ from typing import Annotated
 import typer
 
 from sentinel_cli import __version__
-from sentinel_cli.cli import baseline_cmd, cache_cmd, config_cmd, costs_cmd, detectors_cmd
+from sentinel_cli.cli import (
+    baseline_cmd,
+    cache_cmd,
+    config_cmd,
+    costs_cmd,
+    detectors_cmd,
+    gen_monitoring_cmd,
+    report_cmd,
+)
 from sentinel_cli.cli.scan import EPILOG as SCAN_EPILOG
 from sentinel_cli.cli.scan import scan
 
@@ -57,6 +65,8 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
 app.command(name="costs", epilog=costs_cmd.EPILOG)(costs_cmd.costs)
 app.add_typer(cache_cmd.app, name="cache")
+app.command(name="gen-monitoring", epilog=gen_monitoring_cmd.EPILOG)(gen_monitoring_cmd.gen_monitoring)
+app.add_typer(report_cmd.app, name="report")
 
 
 def main() -> None:

@@ -93,3 +93,9 @@ class TraceChoice(StrEnum):
     OFF = "off"
     CONSOLE = "console"
     OTLP = "otlp"
+
+
+class PatternFormatChoice(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"

@@ -20,6 +20,7 @@ COLUMNS = (
     "redacted",
     "llm",
     "elapsed_ms",
+    "text_hash",
 )
 
 

@@ -54,6 +54,7 @@ SCHEMA = pa.schema(
         pa.field("redacted", pa.string()),
         pa.field("llm", LLM),
         pa.field("elapsed_ms", pa.float64(), nullable=False),
+        pa.field("text_hash", pa.string(), nullable=False),
     ],
     metadata={"producer": "sentinel", "record": "sentinel scan result v1"},
 )

@@ -53,6 +53,7 @@ def audit_record(
         ],
         "pii_types": sorted({span.type for span in result.pii}),
         "text_sha256": result.text_sha256,
+        "text_hash": result.text_hash,
         "length": result.length,
         "record_id": result.id,
         "source": result.source,

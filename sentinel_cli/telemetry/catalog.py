@@ -14,6 +14,7 @@ from sentinel_cli.errors import ConfigError, InputError, RuntimeFailure, UsageEr
 from sentinel_cli.model import Category
 
 Kind = Literal["counter", "gauge", "histogram"]
+Emitter = Literal["scan", "report"]
 
 REQUEST_BUCKETS: tuple[float, ...] = (
     *(0.0001, 0.00025, 0.0005, 0.001, 0.0025),
@@ -34,6 +35,8 @@ class MetricSpec:
     help: str
     labels: tuple[str, ...] = ()
     buckets: tuple[float, ...] = ()
+    emitter: Emitter = "scan"
+    """Which command's registry holds it: a scan run's, or ``sentinel report patterns``'."""
 
     @property
     def series(self) -> tuple[str, ...]:
@@ -107,20 +110,27 @@ METRICS: tuple[MetricSpec, ...] = (
         "gauge",
         "Unix time the last failed run finished (set on failure).",
     ),
+    MetricSpec(
+        P + "repeated_attacks",
+        "gauge",
+        "Threat prompts whose normalised text was seen at least --min-count times, by category.",
+        ("category",),
+        emitter="report",
+    ),
 )
 SPECS = {spec.name: spec for spec in METRICS}
 OPTIONAL = (P + "last_success_timestamp_seconds", P + "last_failure_timestamp_seconds")
 """Exposed only once set: a zero would read as "succeeded in 1970" and overwrite the real value."""
 
 
-def metric_names() -> list[str]:
+def metric_names(emitter: Emitter | None = None) -> list[str]:
     """Every metric family name, as written in PromQL (counters end in ``_total``)."""
-    return [spec.name for spec in METRICS]
+    return [spec.name for spec in METRICS if emitter in (None, spec.emitter)]
 
 
-def series_names() -> set[str]:
+def series_names(emitter: Emitter | None = None) -> set[str]:
     """Every sample name a query can use, including histogram ``_bucket``/``_sum``/``_count``."""
-    return {series for spec in METRICS for series in spec.series}
+    return {series for spec in METRICS if emitter in (None, spec.emitter) for series in spec.series}
 
 
 ERROR_TYPES = ("bad_record", "input", "usage", "config", "runtime", "io", "internal", "push")

@@ -84,7 +84,7 @@ def _family_name(spec: MetricSpec) -> str:
 
 
 def build_registry() -> CollectorRegistry:
-    """A fresh registry with every family in ``METRICS`` declared (no scan needed)."""
+    """A fresh registry with every scan family in ``METRICS`` declared (no scan needed)."""
     return RunMetrics().registry
 
 
@@ -94,7 +94,7 @@ def _declare(registry: CollectorRegistry) -> dict[str, Any]:
     disable_created_metrics()  # type: ignore[no-untyped-call]
     metrics: dict[str, Any] = {}
     for spec in METRICS:
-        if spec.name in OPTIONAL:
+        if spec.name in OPTIONAL or spec.emitter != "scan":
             continue
         name, labels = _family_name(spec), spec.labels
         if spec.kind == "counter":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 JsonType = Literal["string", "number", "integer", "boolean", "array", "object"]
-EsType = Literal["keyword", "text", "date", "float", "long", "boolean", "nested"]
+EsType = Literal["keyword", "text", "date", "float", "long", "boolean", "nested", "object"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ LOG_FIELDS: tuple[FieldSpec, ...] = (
     _f("prompt", "string", "text", "The prompt text with PII and secrets masked: only with --log-prompts."),
     _f("batch_size", "integer", "long", "Prompts in the batch."),
     _f("scanned", "integer", "long", "Prompts scanned so far or in the run."),
-    _f("verdicts", "object", "nested", "Count of each verdict in the run."),
+    _f("verdicts", "object", "object", "Count of each verdict in the run."),
     _f("bad_records", "integer", "long", "Bad records skipped."),
     _f("elapsed_s", "number", "float", "Seconds the run or step took."),
     _f("outcome", "string", "keyword", "success or failure."),
@@ -130,6 +130,13 @@ AUDIT_FIELDS: tuple[FieldSpec, ...] = (
         items="string",
     ),
     _f("text_sha256", "string", "keyword", "SHA-256 of the prompt text (UTF-8), hex.", required=True),
+    _f(
+        "text_hash",
+        "string",
+        "keyword",
+        "SHA-256 of the normalised text (NFKC, case folded, spaces collapsed): repeats share it.",
+        required=True,
+    ),
     _f("length", "integer", "long", "Length of the prompt in characters.", required=True),
     _f("record_id", "string", "keyword", "Record id.", required=True),
     _f("source", "string", "keyword", "file:line or file:row N.", required=True),

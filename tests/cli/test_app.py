@@ -18,7 +18,18 @@ def test_version() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["scan"], ["detectors"], ["config"], ["config", "show"], ["config", "init"], ["config", "validate"]],
+    [
+        *(
+            [],
+            ["scan"],
+            ["detectors"],
+            ["config"],
+            ["config", "show"],
+            ["config", "init"],
+            ["config", "validate"],
+        ),
+        *(["gen-monitoring"], ["report"], ["report", "patterns"]),
+    ],
 )
 def test_help_on_every_command(command: list[str]) -> None:
     done = run_cli(*command, "--help")

@@ -1,0 +1,1 @@
+"""Reports over what sentinel already wrote (scan results, audit logs): ``sentinel report``."""
