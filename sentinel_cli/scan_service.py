@@ -18,6 +18,7 @@ from sentinel_cli.ci.baseline import load as load_baseline
 from sentinel_cli.ci.fingerprint import Fingerprinter
 from sentinel_cli.ci.repo import RepoPaths
 from sentinel_cli.ci.suppress import apply_suppressions
+from sentinel_cli.allowlist import AllowList
 from sentinel_cli.config import Settings
 from sentinel_cli.detectors import registry
 from sentinel_cli.detectors.base import Detector
@@ -65,6 +66,12 @@ def build_detectors(settings: Settings) -> list[Detector]:
     return registry.create(settings.detectors, settings)
 
 
+def _allow_list(settings: Settings) -> tuple[FindingStage, ...]:
+    """The user's allow-list and disabled rules, as the first finding stage (when set)."""
+    allow = AllowList(settings.allow_patterns, settings.disabled_rules)
+    return (allow,) if allow else ()
+
+
 def build_engine(
     settings: Settings,
     detectors: Sequence[Detector] | None = None,
@@ -76,7 +83,7 @@ def build_engine(
         redact=settings.redact,
         redact_style=settings.redact_style,
         redact_salt=settings.redact_salt.get_secret_value(),
-        stages=tuple(stages),
+        stages=(*_allow_list(settings), *stages),
     )
     return Engine(detectors if detectors is not None else build_detectors(settings), options, hooks)
 
