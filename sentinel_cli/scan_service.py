@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sentinel_cli import __version__
+from sentinel_cli.allowlist import AllowList
 from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
 from sentinel_cli.ci.baseline import Entry as BaselineEntry
 from sentinel_cli.ci.baseline import load as load_baseline
 from sentinel_cli.ci.fingerprint import Fingerprinter
 from sentinel_cli.ci.repo import RepoPaths
 from sentinel_cli.ci.suppress import apply_suppressions
-from sentinel_cli.allowlist import AllowList
 from sentinel_cli.config import Settings
 from sentinel_cli.detectors import registry
 from sentinel_cli.detectors.base import Detector
@@ -100,11 +100,15 @@ class ScanRequest:
 
 
 def source_opener(
-    settings: Settings, formats: Mapping[str, str] | None = None, notes: list[str] | None = None
+    settings: Settings,
+    formats: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
+    keep: Sequence[str] = (),
 ) -> Callable[[str], Source]:
     """Opens inputs with the settings' reader options; ``formats`` names the reader of
-    files found by walking directories, and readers append their notes to ``notes``."""
-    mapper = FieldMapper(settings.text_field, settings.id_field)
+    files found by walking directories, readers append their notes to ``notes``, and
+    ``keep`` names record fields to carry on ``Prompt.extra`` (labels for ``eval``)."""
+    mapper = FieldMapper(settings.text_field, settings.id_field, keep)
     batch_size = max(settings.batch_size, 1024)
     chosen = formats or {}
 
