@@ -11,8 +11,8 @@ from sentinel_cli.evaluation.metrics import Metrics
 from sentinel_cli.evaluation.service import EvalReport
 from sentinel_cli.evaluation.spans import SpanScores
 
-_METRIC_COLUMNS = ("rows", "pos", "neg", "TP", "FP", "FN", "TN", "prec.", "recall", "F1", "FPR")
-_METRIC_COLUMNS += ("bal.acc", "AUC", "R@1%FPR")
+_METRIC_COLUMNS: tuple[str, ...] = ("rows", "pos", "neg", "TP", "FP", "FN", "TN", "prec.", "recall", "F1")
+_METRIC_COLUMNS += ("FPR", "bal.acc", "AUC", "R@1%FPR")
 
 
 def fmt(value: float | None) -> str:
