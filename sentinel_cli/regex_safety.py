@@ -36,6 +36,10 @@ class UnsafePattern(ValueError):
     """A pattern is refused; the message says which construct and why."""
 
 
+class PatternSyntaxError(UnsafePattern):
+    """The pattern is not well formed (RE2's own message is the better one to show)."""
+
+
 @dataclass(slots=True)
 class Node:
     kind: str
@@ -70,8 +74,9 @@ class _Parser:
         self.bounded: list[tuple[int, int, int]] = []
         """``(start, end, low)`` of each ``{low,high}`` quantifier with a large ``high``."""
 
-    def fail(self, message: str) -> UnsafePattern:
-        return UnsafePattern(f"{message} (at position {self.pos})")
+    def fail(self, message: str, *, syntax: bool = False) -> UnsafePattern:
+        kind = PatternSyntaxError if syntax else UnsafePattern
+        return kind(f"{message} (at position {self.pos})")
 
     def peek(self, text: str) -> bool:
         return self.pattern.startswith(text, self.pos)
@@ -79,7 +84,7 @@ class _Parser:
     def parse(self) -> Node:
         node = self.alternation()
         if self.pos < len(self.pattern):
-            raise self.fail("unbalanced ')'")
+            raise self.fail("unbalanced ')'", syntax=True)
         return node
 
     def alternation(self) -> Node:
@@ -141,7 +146,7 @@ class _Parser:
         if char in "^$":
             return Node("empty")
         if char in "*+?":
-            raise self.fail("nothing to repeat")
+            raise self.fail("nothing to repeat", syntax=True)
         return self.charset(".") if char == "." else self.charset(_literal(char), char)
 
     def char_class(self) -> Node:
@@ -159,14 +164,14 @@ class _Parser:
             else:
                 self.pos += 1
         if self.pos >= len(self.pattern):
-            raise self.fail("unterminated character class")
+            raise self.fail("unterminated character class", syntax=True)
         self.pos += 1
         return self.charset(self.pattern[start : self.pos])
 
     def escape(self) -> Node:
         self.pos += 1
         if self.pos >= len(self.pattern):
-            raise self.fail("trailing backslash")
+            raise self.fail("trailing backslash", syntax=True)
         char = self.pattern[self.pos]
         self.pos += 1
         if (char.isdigit() and char != "0") or char in "kg":
@@ -219,7 +224,7 @@ class _Parser:
         node = self.alternation()
         self.flags.pop()
         if not self.peek(")"):
-            raise self.fail("missing ')'")
+            raise self.fail("missing ')'", syntax=True)
         self.pos += 1
         return node
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sentinel_cli.normalize import iter_chunks
 from sentinel_cli.regex_safety import loosen
-from sentinel_cli.rulepack import Rule, compile_pattern
+from sentinel_cli.rulepack import Rule, Signal, compile_pattern
 
 WINDOW = 16 * 1024
 """Characters matched per call on long texts."""
@@ -29,19 +29,20 @@ SET_MEMORY = 256 << 20
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    rule: Rule
+    item: Rule | Signal
     start: int
     end: int
 
 
 class RuleMatcher:
-    """Finds, for each rule, its first match in a text."""
+    """Finds, for each rule and signal, its first match in a text."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], signals: Sequence[Signal] = ()) -> None:
         self.rules = tuple(rules)
-        self._index: list[tuple[Rule, str]] = [
-            (rule, source) for rule in self.rules for source in rule.sources
-        ]
+        self.signals = tuple(signals)
+        items: tuple[Rule | Signal, ...] = (*self.rules, *self.signals)
+        self._index = [(item, source) for item in items for source in item.sources]
+        self._order = {item.key: position for position, item in enumerate(items)}
         self._set: Any = None
 
     def _compiled(self) -> Any:
@@ -58,7 +59,7 @@ class RuleMatcher:
         return self._set
 
     def find(self, text: str) -> list[Match]:
-        """The first match of every rule that matches ``text``, in rule order."""
+        """The first match of every rule and signal that matches ``text``, rules first, in order."""
         if not self._index or not text:
             return []
         rule_set = self._compiled()
@@ -69,11 +70,10 @@ class RuleMatcher:
             if not hits:
                 continue
             for index in sorted(hits):
-                rule, source = self._index[index]
-                if rule.info.id in found:
+                item, source = self._index[index]
+                if item.key in found:
                     continue
                 match = compile_pattern(source).search(window)
                 if match is not None:
-                    found[rule.info.id] = Match(rule, start + match.start(), start + match.end())
-        order = {rule.info.id: i for i, rule in enumerate(self.rules)}
-        return sorted(found.values(), key=lambda m: order[m.rule.info.id])
+                    found[item.key] = Match(item, start + match.start(), start + match.end())
+        return sorted(found.values(), key=lambda m: self._order[m.item.key])

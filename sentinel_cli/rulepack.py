@@ -16,6 +16,15 @@ A pack is a TOML document with a ``[pack]`` table (``id``, ``version``,
 The examples are run by the test suite, so every rule proves what it catches
 and what it must leave alone.
 
+Context. A pack may declare ``[[signals]]`` (``name``, ``description``,
+``patterns``, ``examples``): patterns that are not findings themselves but
+describe the text, such as "this looks like an email or a table". A rule with
+``requires = ["document"]`` is reported only when one of those signals is
+present in the same text; with ``unmet_confidence`` it is reported anyway, at
+that lower confidence, when none is. This is how an instruction aimed at the
+model's answer counts as an injection inside a document but not when a user
+types it.
+
 Patterns use RE2 syntax (https://github.com/google/re2/wiki/Syntax) and are
 matched with RE2, in time linear in the input. Note that RE2's ``\\b`` and
 ``\\w`` are ASCII-only: use them next to Latin letters, not next to Cyrillic,
@@ -34,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from sentinel_cli.errors import ConfigError
 from sentinel_cli.model import Category, RuleInfo, Severity
-from sentinel_cli.regex_safety import UnsafePattern, check_pattern
+from sentinel_cli.regex_safety import PatternSyntaxError, UnsafePattern, check_pattern
 
 if TYPE_CHECKING:
     import re2
@@ -58,6 +67,33 @@ class Rule:
     sources: tuple[str, ...]
     positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    """Signal names; the rule counts at full confidence only when one of them is present."""
+    unmet_confidence: float | None = None
+    """Confidence when ``requires`` is not met (``None``: the rule is not reported)."""
+
+    @property
+    def key(self) -> str:
+        return self.info.id
+
+    @property
+    def patterns(self) -> tuple[re2._Regexp, ...]:
+        return tuple(compile_pattern(source) for source in self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A context pattern rules can require; never a finding by itself."""
+
+    name: str
+    description: str
+    sources: tuple[str, ...]
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return "@" + self.name
 
     @property
     def patterns(self) -> tuple[re2._Regexp, ...]:
@@ -70,12 +106,20 @@ class RulePack:
     version: str
     description: str
     rules: tuple[Rule, ...]
+    signals: tuple[Signal, ...] = ()
 
 
 def _require(entry: dict[str, Any], key: str, where: str) -> Any:
     if key not in entry:
         raise ConfigError(f"{where}: missing '{key}'")
     return entry[key]
+
+
+def _message(exc: Exception) -> str:
+    text = str(exc.args[0]) if exc.args else str(exc)
+    if text.startswith(("b'", 'b"')):
+        text = text[2:-1]
+    return text
 
 
 def validate_pattern(source: Any, where: str) -> str:
@@ -88,7 +132,13 @@ def validate_pattern(source: Any, where: str) -> str:
     try:
         compiled = compile_pattern(source)
     except re2.error as exc:
-        raise ConfigError(f"{where}: invalid pattern {source!r}: {exc}") from None
+        try:  # name the construct when it is one the checks know (a backreference, a look-around)
+            check_pattern(source)
+        except PatternSyntaxError:
+            pass
+        except UnsafePattern as unsafe:
+            raise ConfigError(f"{where}: unsafe pattern {source!r}: {unsafe}") from None
+        raise ConfigError(f"{where}: invalid pattern {source!r}: {_message(exc)}") from None
     try:
         check_pattern(source)
     except UnsafePattern as exc:
@@ -96,6 +146,47 @@ def validate_pattern(source: Any, where: str) -> str:
     if compiled.search("") is not None:
         raise ConfigError(f"{where}: pattern {source!r} matches empty text, so it would fire on every prompt")
     return source
+
+
+def _confidence(value: Any, where: str, name: str = "confidence") -> float:
+    try:
+        confidence = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: {name} must be a number between 0 and 1") from None
+    if not 0.0 <= confidence <= 1.0:
+        raise ConfigError(f"{where}: {name} must be between 0 and 1")
+    return confidence
+
+
+def _sources(entry: dict[str, Any], where: str, check: bool) -> tuple[str, ...]:
+    sources = _require(entry, "patterns", where)
+    if not isinstance(sources, list) or not sources:
+        raise ConfigError(f"{where}: 'patterns' must be a non-empty list of regular expressions")
+    if check:
+        sources = [validate_pattern(source, where) for source in sources]
+    return tuple(str(source) for source in sources)
+
+
+def _examples(entry: dict[str, Any], where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    examples = entry.get("examples", {})
+    if not isinstance(examples, dict):
+        raise ConfigError(f"{where}: 'examples' must be a table with positive and negative lists")
+    return tuple(examples.get("positive", ())), tuple(examples.get("negative", ()))
+
+
+def compile_signal(entry: dict[str, Any], *, where: str, check: bool = True) -> Signal:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: each signal must be a table")
+    name = str(_require(entry, "name", where))
+    where = f"{where} signal {name}"
+    positive, negative = _examples(entry, where)
+    return Signal(
+        name=name,
+        description=str(entry.get("description", "")),
+        sources=_sources(entry, where, check),
+        positive=positive,
+        negative=negative,
+    )
 
 
 def compile_rule(entry: dict[str, Any], *, detector: str, where: str, check: bool = True) -> Rule:
@@ -113,18 +204,12 @@ def compile_rule(entry: dict[str, Any], *, detector: str, where: str, check: boo
         severity = Severity(_require(entry, "severity", where))
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
-    try:
-        confidence = float(_require(entry, "confidence", where))
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where}: confidence must be a number between 0 and 1") from None
-    if not 0.0 <= confidence <= 1.0:
-        raise ConfigError(f"{where}: confidence must be between 0 and 1")
-    sources = _require(entry, "patterns", where)
-    if not isinstance(sources, list) or not sources:
-        raise ConfigError(f"{where}: 'patterns' must be a non-empty list of regular expressions")
-    if check:
-        sources = [validate_pattern(source, where) for source in sources]
-    examples = entry.get("examples", {})
+    confidence = _confidence(_require(entry, "confidence", where), where)
+    requires = entry.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(name, str) for name in requires):
+        raise ConfigError(f"{where}: 'requires' must be a list of signal names")
+    unmet = entry.get("unmet_confidence")
+    positive, negative = _examples(entry, where)
     info = RuleInfo(
         id=rule_id,
         name=str(entry.get("name", rule_id)),
@@ -138,9 +223,11 @@ def compile_rule(entry: dict[str, Any], *, detector: str, where: str, check: boo
     )
     return Rule(
         info=info,
-        sources=tuple(str(source) for source in sources),
-        positive=tuple(examples.get("positive", ())),
-        negative=tuple(examples.get("negative", ())),
+        sources=_sources(entry, where, check),
+        positive=positive,
+        negative=negative,
+        requires=tuple(requires),
+        unmet_confidence=None if unmet is None else _confidence(unmet, where, "unmet_confidence"),
     )
 
 
@@ -163,11 +250,15 @@ def parse_pack(text: str, *, detector: str, where: str, check: bool = True) -> R
         raise ConfigError(f"{where}: 'rules' must be an array of tables ([[rules]])")
     rules = tuple(compile_rule(entry, detector=detector, where=where, check=check) for entry in entries)
     check_unique(rules, where)
+    signals = data.get("signals", [])
+    if not isinstance(signals, list):
+        raise ConfigError(f"{where}: 'signals' must be an array of tables ([[signals]])")
     return RulePack(
         id=str(meta.get("id", where)),
         version=str(meta.get("version", "0")),
         description=str(meta.get("description", "")),
         rules=rules,
+        signals=tuple(compile_signal(entry, where=where, check=check) for entry in signals),
     )
 
 

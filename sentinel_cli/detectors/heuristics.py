@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from sentinel_cli.detectors.base import Detector
+from sentinel_cli.detectors.mentions import DISCUSSION_SIGNAL, MENTION_FACTOR, is_quoted
 from sentinel_cli.errors import ConfigError
 from sentinel_cli.model import Category, Finding, RuleInfo, Severity
-from sentinel_cli.normalize import RAW, Document, View
-from sentinel_cli.rulematch import RuleMatcher
-from sentinel_cli.rulepack import Rule, builtin_packs, check_unique, compile_rule, load_pack_file
+from sentinel_cli.normalize import NORMALIZED, RAW, Document, View
+from sentinel_cli.rulematch import Match, RuleMatcher
+from sentinel_cli.rulepack import Rule, Signal, builtin_packs, check_unique, compile_rule, load_pack_file
 
 if TYPE_CHECKING:
     from sentinel_cli.config import Settings
@@ -87,7 +88,13 @@ def evidence_of(text: str, start: int, end: int) -> str:
 
 
 def _finding(
-    info: RuleInfo, view: View, start: int, end: int, evidence: str, description: str = ""
+    info: RuleInfo,
+    view: View,
+    start: int,
+    end: int,
+    evidence: str,
+    description: str = "",
+    confidence: float | None = None,
 ) -> Finding:
     first, last = view.to_original(start, end)
     return Finding(
@@ -95,7 +102,7 @@ def _finding(
         detector=DETECTOR_ID,
         category=info.category,
         severity=info.severity,
-        confidence=info.confidence,
+        confidence=info.confidence if confidence is None else confidence,
         start=first,
         end=last,
         evidence=evidence,
@@ -104,26 +111,40 @@ def _finding(
     )
 
 
-def load_rules(settings: Settings) -> tuple[list[Rule], str]:
+def load_rules(settings: Settings) -> tuple[list[Rule], list[Signal], str]:
     """Built-in packs, then the user's rule files and inline rules, minus disabled ones."""
     packs = builtin_packs(DETECTOR_ID)
-    rules = [rule for pack in packs for rule in pack.rules]
     version = "+".join(f"{pack.id}-{pack.version}" for pack in packs)
-    user: list[Rule] = []
-    for path in settings.rule_files:
-        user.extend(load_pack_file(path, detector=DETECTOR_ID).rules)
-    for index, entry in enumerate(settings.rules):
-        user.append(compile_rule(entry, detector=DETECTOR_ID, where=f"config rules[{index}]"))
+    packs += [load_pack_file(path, detector=DETECTOR_ID) for path in settings.rule_files]
+    rules = [rule for pack in packs for rule in pack.rules]
+    signals = [signal for pack in packs for signal in pack.signals]
+    user = [
+        compile_rule(e, detector=DETECTOR_ID, where=f"config rules[{i}]")
+        for i, e in enumerate(settings.rules)
+    ]
     reserved = {info.id for info in ENGINE_RULES}
-    clash = [rule.info.id for rule in user if rule.info.id in reserved]
+    clash = [rule.info.id for rule in (*rules, *user) if rule.info.id in reserved]
     if clash:
         raise ConfigError(f"rule id {clash[0]} is reserved for sentinel's own evidence")
     rules.extend(user)
     check_unique(tuple(rules), "rules (built-in and configured)")
+    known = {signal.name for signal in signals}
+    for rule in rules:
+        missing = [name for name in rule.requires if name not in known]
+        if missing:
+            raise ConfigError(f"rule {rule.info.id} requires unknown signal(s): {', '.join(missing)}")
+    extra = len(rules) - sum(len(pack.rules) for pack in packs[: len(packs) - len(settings.rule_files)])
+    if extra:
+        version += f"+user-{extra}"
     disabled = set(settings.disabled_rules)
-    if user:
-        version += f"+user-{len(user)}"
-    return [rule for rule in rules if rule.info.id not in disabled], version
+    return [rule for rule in rules if rule.info.id not in disabled], signals, version
+
+
+def _confidence(rule: Rule, signals: set[str]) -> float | None:
+    """The rule's confidence given the context signals present (``None``: not reported)."""
+    if not rule.requires or signals.intersection(rule.requires):
+        return rule.info.confidence
+    return rule.unmet_confidence
 
 
 class HeuristicDetector(Detector):
@@ -135,41 +156,61 @@ class HeuristicDetector(Detector):
         "patterns, matched on normalised and decoded views."
     )
 
-    def __init__(self, rules: Sequence[Rule], version: str, disabled: frozenset[str] = frozenset()) -> None:
-        self._matcher = RuleMatcher(rules)
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        version: str,
+        disabled: frozenset[str] = frozenset(),
+        signals: Sequence[Signal] = (),
+    ) -> None:
+        self._matcher = RuleMatcher(rules, signals)
         self._engine_rules = tuple(info for info in ENGINE_RULES if info.id not in disabled)
         self._enabled = frozenset(info.id for info in self._engine_rules)
         self.version = version  # type: ignore[misc]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
-        rules, version = load_rules(settings)
-        return cls(rules, version, frozenset(settings.disabled_rules))
+        rules, signals, version = load_rules(settings)
+        return cls(rules, version, frozenset(settings.disabled_rules), signals)
 
     def rules(self) -> Sequence[RuleInfo]:
         return [rule.info for rule in self._matcher.rules] + list(self._engine_rules)
 
     def detect(self, doc: Document) -> list[Finding]:
+        matches: list[tuple[View, Match, Rule]] = []
+        signals: set[str] = set()
         found: dict[str, Finding] = {}
-        raw_threats: set[str] = set()
         for view in doc.views:
             for match in self._matcher.find(view.text):
-                info = match.rule.info
-                if info.id not in found:
-                    evidence = evidence_of(view.text, match.start, match.end)
-                    found[info.id] = _finding(info, view, match.start, match.end, evidence)
-                if not info.category.is_threat:
-                    continue
-                if view.name == RAW:
-                    raw_threats.add(info.id)
-                elif view.encodings or info.id not in raw_threats:
-                    self._disguise(found, view, match.start, match.end, info)
-            if view.encodings and view.encodings[0] in SMUGGLED and SMUGGLED_TEXT.id in self._enabled:
-                text = view.text.strip()
-                if len(text) >= 8 and SMUGGLED_TEXT.id not in found:
-                    found[SMUGGLED_TEXT.id] = _finding(
-                        SMUGGLED_TEXT, view, 0, len(view.text), evidence_of(view.text, 0, len(view.text))
-                    )
+                if isinstance(match.item, Signal):
+                    signals.add(match.item.name)
+                else:
+                    matches.append((view, match, match.item))
+            smuggled = view.encodings and view.encodings[0] in SMUGGLED and len(view.text.strip()) >= 8
+            if smuggled and SMUGGLED_TEXT.id in self._enabled and SMUGGLED_TEXT.id not in found:
+                evidence = evidence_of(view.text, 0, len(view.text))
+                found[SMUGGLED_TEXT.id] = _finding(SMUGGLED_TEXT, view, 0, len(view.text), evidence)
+        raw_threats: set[str] = set()
+        for view, match, rule in matches:
+            confidence = _confidence(rule, signals)
+            if confidence is None:
+                continue
+            if (
+                DISCUSSION_SIGNAL in signals
+                and view.name in (RAW, NORMALIZED)
+                and is_quoted(view.text, match.start, match.end)
+            ):
+                confidence *= MENTION_FACTOR
+            info = rule.info
+            if info.id not in found:
+                evidence = evidence_of(view.text, match.start, match.end)
+                found[info.id] = _finding(info, view, match.start, match.end, evidence, confidence=confidence)
+            if not info.category.is_threat:
+                continue
+            if view.name == RAW:
+                raw_threats.add(info.id)
+            elif view.encodings or info.id not in raw_threats:
+                self._disguise(found, view, match.start, match.end, info)
         self._limits(doc, found)
         return list(found.values())
 

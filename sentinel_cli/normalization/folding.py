@@ -140,27 +140,46 @@ def normalize(text: str) -> tuple[str, Piecewise | None]:
 # "i g n o r e", "i.g.n.o.r.e", "I - G - N - O - R - E".
 _SPACED_RUN_RE = re.compile(r"(?<![^\W_])(?:[^\W_][ \t.\-_*·|/\\,+~]{1,3}){3,}[^\W_](?![^\W_])")
 _SEPARATOR_RE = re.compile(r"[ \t.\-_*·|/\\,+~]+")
+# A word split by one separator next to a one- or two-letter fragment: "i-nstruction", "terminatio-n".
+_SPLIT_WORD_RE = re.compile(
+    r"(?<![^\W\d_])[^\W\d_]{1,2}[-_.·*](?=[^\W\d_]{3})|(?<=[^\W\d_]{3})[-_.·*][^\W\d_]{1,2}(?![^\W\d_])"
+)
+
+
+def _spaced(builder: MapBuilder, text: str, start: int, end: int) -> None:
+    separators = list(_SEPARATOR_RE.finditer(text, start, end))
+    narrow = min(len(sep.group()) for sep in separators)
+    position = start
+    for sep in separators:
+        builder.copy(text[position : sep.start()], position)
+        if len(sep.group()) > narrow:
+            builder.replace(" ", sep.start(), sep.end())
+        position = sep.end()
+    builder.copy(text[position:end], position)
+
+
+def _split(builder: MapBuilder, text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    cut = next(i for i, char in enumerate(piece) if char in "-_.·*")
+    builder.copy(piece[:cut], start)
+    builder.copy(piece[cut + 1 :], start + cut + 1)
 
 
 def collapse_spacing(text: str) -> tuple[str, Piecewise] | None:
-    """Letters spread out with separators joined into words; wider gaps become one space."""
-    runs = list(_SPACED_RUN_RE.finditer(text))
+    """Letters spread out with separators joined into words (wider gaps become one space),
+    and words split by a stray separator ("i-nstruction") joined again."""
+    runs = [(m.start(), m.end(), _spaced) for m in _SPACED_RUN_RE.finditer(text)]
+    runs += [(m.start(), m.end(), _split) for m in _SPLIT_WORD_RE.finditer(text)]
     if not runs:
         return None
     builder = MapBuilder()
     cursor = 0
-    for run in runs:
-        builder.copy(text[cursor : run.start()], cursor)
-        separators = list(_SEPARATOR_RE.finditer(text, run.start(), run.end()))
-        narrow = min(len(sep.group()) for sep in separators)
-        position = run.start()
-        for sep in separators:
-            builder.copy(text[position : sep.start()], position)
-            if len(sep.group()) > narrow:
-                builder.replace(" ", sep.start(), sep.end())
-            position = sep.end()
-        builder.copy(text[position : run.end()], position)
-        cursor = run.end()
+    for start, end, join in sorted(runs):
+        if start < cursor:
+            continue
+        builder.copy(text[cursor:start], cursor)
+        join(builder, text, start, end)
+        cursor = end
     builder.copy(text[cursor:], cursor)
     return builder.build()
 
