@@ -10,10 +10,13 @@ not reported, though the characters are still removed from normalised views.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+import re2
 
 TAG_FIRST, TAG_LAST = 0xE0000, 0xE007F
 VS_FIRST, VS_LAST = 0xFE00, 0xFE0F
@@ -33,8 +36,9 @@ _RANGES = (
     "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 )
-INVISIBLE_RE = re.compile(f"[{_RANGES}]")
-"""Candidates for removal; ``is_invisible`` has the final word (it also covers other Cf)."""
+INVISIBLE_RE: Any = re2.compile(f"[{_RANGES}]")
+"""Candidates for removal (RE2: Python's re scans large astral classes slowly);
+``is_invisible`` has the final word (it also covers other Cf)."""
 
 
 class HiddenKind(StrEnum):
@@ -53,10 +57,11 @@ class HiddenChar:
     kind: HiddenKind
 
 
+@lru_cache(maxsize=4096)
 def is_invisible(char: str) -> bool:
     """True for characters normalised views drop: invisible, zero-width or format characters."""
     code = ord(char)
-    if INVISIBLE_RE.match(char):
+    if INVISIBLE_RE.fullmatch(char) is not None:
         return True
     return unicodedata.category(char) == "Cf" and code not in VISIBLE_FORMAT
 

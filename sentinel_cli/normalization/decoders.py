@@ -16,6 +16,9 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+import re2
 
 from sentinel_cli.normalization.chars import TAG_FIRST, TAG_LAST, VS_FIRST, VS_LAST, VS_SUPP_FIRST
 from sentinel_cli.normalization.spans import Block, MapBuilder, Reversed, Shifted, SpanMap
@@ -39,8 +42,12 @@ TRIGGER_WORDS = (
     "password", "secret", "jailbreak", "pretend", "developer mode", "bypass", "override",
     "unfiltered", "restriction", "do anything now", "print", "your prompt", "confidential",
 )  # fmt: skip
-_ROT13_TRIGGERS = tuple(codecs.encode(word, "rot13") for word in TRIGGER_WORDS)
-_REVERSED_TRIGGERS = tuple(word[::-1] for word in TRIGGER_WORDS)
+# Scanning patterns run with RE2: linear, and an order of magnitude faster than
+# Python's re on 10 KB documents for these character-class scans.
+_ROT13_TRIGGERS: Any = re2.compile(
+    "(?i)" + "|".join(re2.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS)
+)
+_REVERSED_TRIGGERS: Any = re2.compile("(?i)" + "|".join(re2.escape(w[::-1]) for w in TRIGGER_WORDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +103,13 @@ def _texty(data: bytes) -> str | None:
 
 
 _NESTED_RE = re.compile(r"[0-9a-fA-F \n:,x]+|[01 \n,]+|[A-Za-z0-9+/=_\n-]+")
-_BASE64_RE = re.compile(rf"[A-Za-z0-9+/_-]{{{MIN_RUN},}}(?:\r?\n[A-Za-z0-9+/_-]{{4,}})*={{0,2}}")
+_BASE64_RE: Any = re2.compile(rf"[A-Za-z0-9+/_-]{{{MIN_RUN},}}(?:\r?\n[A-Za-z0-9+/_-]{{4,}})*={{0,2}}")
 _BASE32_RE = re.compile(r"^[A-Z2-7]+=*$")
-_HEX_RE = re.compile(rf"(?:(?:0x)?[0-9a-fA-F]{{2}}[ :,]?){{{MIN_RUN // 2},}}")
-_BINARY_RE = re.compile(r"(?:[01]{8}[ ,]?){4,}")
-_ESCAPE_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
-_URL_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_ENTITY_RE = re.compile(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)+")
+_HEX_RE: Any = re2.compile(rf"(?:(?:0x)?[0-9a-fA-F]{{2}}[ :,]?){{{MIN_RUN // 2},}}")
+_BINARY_RE: Any = re2.compile(r"(?:[01]{8}[ ,]?){4,}")
+_ESCAPE_RE: Any = re2.compile(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
+_URL_RE: Any = re2.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ENTITY_RE: Any = re2.compile(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)+")
 
 
 def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
@@ -125,7 +132,7 @@ def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
         return
 
 
-def _runs(pattern: re.Pattern[str], text: str, budget: Budget) -> Iterator[tuple[int, int, str]]:
+def _runs(pattern: Any, text: str, budget: Budget) -> Iterator[tuple[int, int, str]]:
     for match in pattern.finditer(text):
         start, end = match.span()
         if end - start > MAX_SEGMENT_CHARS:
@@ -160,7 +167,7 @@ def _blocks(text: str, budget: Budget) -> Iterator[Payload]:
 
 
 def _substituted(
-    text: str, pattern: re.Pattern[str], decode: Callable[[str], str], encoding: str, minimum: int
+    text: str, pattern: Any, decode: Callable[[str], str], encoding: str, minimum: int
 ) -> Payload | None:
     """The whole text with each run of ``pattern`` decoded in place (URL escapes, entities)."""
     runs = list(pattern.finditer(text))
@@ -223,7 +230,7 @@ def _smuggled(text: str) -> Iterator[Payload]:
             yield Payload(encoding, decoded.rstrip("\n"), mapping)
 
 
-_SMUGGLING_RE = re.compile("[\U000e0000-\U000e007f\U000e0100-\U000e01ef\ufe00-\ufe0f]")
+_SMUGGLING_RE: Any = re2.compile("[\U000e0000-\U000e007f\U000e0100-\U000e01ef\ufe00-\ufe0f]")
 
 
 def has_smuggling(text: str) -> bool:
@@ -240,10 +247,9 @@ def decode_smuggled(text: str) -> Iterator[Payload]:
 def decode_layer(text: str, budget: Budget, *, skip: str = "") -> Iterator[Payload]:
     """Every payload found directly in ``text`` (one level of decoding). ``skip`` names an
     involution not to apply again (ROT13 of ROT13 is the text itself)."""
-    lowered = text.lower()
-    if skip != "rot13" and any(word in lowered for word in _ROT13_TRIGGERS):
+    if skip != "rot13" and _ROT13_TRIGGERS.search(text):
         yield Payload("rot13", codecs.encode(text, "rot13"), Shifted(0))
-    if skip != "reversed" and any(word in lowered for word in _REVERSED_TRIGGERS):
+    if skip != "reversed" and _REVERSED_TRIGGERS.search(text):
         yield Payload("reversed", text[::-1], Reversed(len(text)))
     yield from _blocks(text, budget)
     if "\\" in text:
@@ -265,5 +271,5 @@ def has_candidates(text: str) -> bool:
     """Whether ``text`` holds anything a decoder would try (to report a depth limit)."""
     return (
         any(pattern.search(text) for pattern in (_BASE64_RE, _HEX_RE, _BINARY_RE, _ESCAPE_RE))
-        or len(_URL_RE.findall(text)) >= 3
+        or len(list(_URL_RE.finditer(text))) >= 3
     )
