@@ -45,7 +45,11 @@ SHORT = [
 
 
 def _words(rng: random.Random, count: int) -> str:
-    vocabulary = ["the", "report", "shows", "that", "revenue", "grew", "in", "the", "third", "quarter", "while", "costs", "stayed", "flat", "and", "the", "team", "expects", "further", "growth", "next", "year", "as", "new", "customers", "sign", "up", "for", "the", "service", "in", "europe", "and", "asia"]
+    sentence = (
+        "the report shows that revenue grew in the third quarter while costs stayed flat and the "
+        "team expects further growth next year as new customers sign up for the service in europe"
+    )
+    vocabulary = sentence.split(" ")
     return " ".join(rng.choice(vocabulary) for _ in range(count))
 
 
