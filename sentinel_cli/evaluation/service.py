@@ -17,7 +17,7 @@ from sentinel_cli.errors import UsageError
 from sentinel_cli.evaluation.metrics import Metrics, evaluate
 from sentinel_cli.evaluation.spans import Span, SpanScores, gold_spans
 from sentinel_cli.model import ScanResult
-from sentinel_cli.runner import RunOptions, RunSummary, run_scan
+from sentinel_cli.runner import RunOptions, RunSummary, ScanEngine, run_scan
 from sentinel_cli.sinks.base import RunInfo, Sink
 from sentinel_cli.sinks.output import Output
 
@@ -88,14 +88,17 @@ class _Collector(Sink):
 
 
 def scan_all(
-    settings: Settings, inputs: Sequence[str], keep: Sequence[str]
+    settings: Settings, inputs: Sequence[str], keep: Sequence[str], engine: ScanEngine | None = None
 ) -> tuple[list[ScanResult], RunSummary]:
-    """Every result of scanning ``inputs``, with the ``keep`` fields on ``result.extra``."""
+    """Every result of scanning ``inputs``, with the ``keep`` fields on ``result.extra``.
+
+    ``engine`` defaults to the one the settings describe (tests pass their own)."""
     from sentinel_cli.scan_service import build_engine, source_opener
 
     collector = _Collector()
     options = RunOptions(fail_on=None, on_error=settings.on_error, batch_size=settings.batch_size)
-    summary = run_scan(inputs, source_opener(settings, keep=keep), build_engine(settings), collector, options)
+    engine = engine if engine is not None else build_engine(settings)
+    summary = run_scan(inputs, source_opener(settings, keep=keep), engine, collector, options)
     if summary.error is not None:
         raise summary.error
     return collector.results, summary
@@ -131,10 +134,10 @@ def _examples(rows: Iterable[tuple[ScanResult, bool, str]], wanted: int, *, posi
     return [Example(r.id, label, r.score, _evidence(r)) for r, label in chosen[:wanted]]
 
 
-def run_eval(settings: Settings, request: EvalRequest) -> EvalReport:
+def run_eval(settings: Settings, request: EvalRequest, engine: ScanEngine | None = None) -> EvalReport:
     threshold = THRESHOLDS[settings.mode].flag
     keep = (request.label_field, *request.slice_fields)
-    results, summary = scan_all(settings, request.inputs, keep)
+    results, summary = scan_all(settings, request.inputs, keep, engine)
     rows = []
     for result in results:
         if result.extra.get(request.label_field) is not None:
@@ -175,9 +178,11 @@ def predicted_spans(result: ScanResult) -> list[Span]:
     return [Span(p.type, p.start, p.end) for p in result.pii]
 
 
-def run_pii_eval(settings: Settings, inputs: Sequence[str], spans_field: str = "spans") -> SpanScores:
+def run_pii_eval(
+    settings: Settings, inputs: Sequence[str], spans_field: str = "spans", engine: ScanEngine | None = None
+) -> SpanScores:
     """Per-type exact and overlap scores of ``result.pii`` against the records' gold spans."""
-    results, _ = scan_all(settings, inputs, (spans_field,))
+    results, _ = scan_all(settings, inputs, (spans_field,), engine)
     scores = SpanScores()
     for result in results:
         if spans_field not in result.extra:

@@ -74,8 +74,8 @@ class LimitHit:
 class Budget:
     """Shared by every decoder of one document, across recursion."""
 
-    payloads: int = MAX_PAYLOADS
-    chars: int = MAX_DECODED_CHARS
+    payloads: int = field(default_factory=lambda: MAX_PAYLOADS)
+    chars: int = field(default_factory=lambda: MAX_DECODED_CHARS)
     hits: list[LimitHit] = field(default_factory=list)
     """Limit hits in the coordinates of the text being decoded; the caller maps and drains them."""
 

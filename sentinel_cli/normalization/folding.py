@@ -226,22 +226,29 @@ def collapse_spacing(text: str) -> tuple[str, Piecewise] | None:
 MAX_LEET_TOKEN = 24
 """Longer alphanumeric runs are identifiers or encoded data, not words in leetspeak."""
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
-_LEET |= {"@": "a", "$": "s", "!": "i", "+": "t"}
+_LEET |= {"@": "a", "$": "s", "!": "i"}
 _LEET_TABLE = str.maketrans(_LEET)
 # Tokens with a letter next to a digit or symbol used for a letter ("1gn0r3", "p@ss").
 _LEET_TOKEN_RE: Any = re2.compile(
-    r"[A-Za-z0-9@$!+]*(?:[A-Za-z][01345789@$!+]|[01345789@$][A-Za-z])[A-Za-z0-9@$!+]*"
+    r"[A-Za-z0-9@$!]*(?:[A-Za-z][01345789@$!]|[01345789@$][A-Za-z])[A-Za-z0-9@$!]*"
 )
+# Long runs of the base64 alphabet are encoded data; their pieces are not leetspeak words.
+_ENCODED_RUN_RE: Any = re2.compile(r"[A-Za-z0-9+/=_-]{16,}")
 
 
 def fold_leet(text: str) -> str | None:
     """Digits and symbols written for letters inside words ("1gn0r3") replaced; same length."""
     pieces: list[str] = []
     cursor = 0
+    encoded = [match.span() for match in _ENCODED_RUN_RE.finditer(text)]
     for token in _LEET_TOKEN_RE.finditer(text):
-        word = token.group().rstrip("!+")
+        if any(start <= token.start() < end for start, end in encoded):
+            continue
+        word = token.group().rstrip("!")
         if word.isalpha() or not 3 <= len(word) <= MAX_LEET_TOKEN:
             continue
+        if word[1:].lower() != word[1:] and word.upper() != word:
+            continue  # mixed case inside a token: an identifier or encoded data, not a word
         folded = word.translate(_LEET_TABLE)
         if folded == word:
             continue
