@@ -18,6 +18,7 @@ where the same pattern could take exponential time. A pattern is refused for:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -66,13 +67,10 @@ def _charset(atom: str, ignore_case: bool, dot_all: bool) -> frozenset[str]:
 
 
 class _Parser:
-    def __init__(self, pattern: str, *, charsets: bool = True) -> None:
+    def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self.pos = 0
         self.flags: list[tuple[bool, bool]] = [(False, False)]
-        self.charsets = charsets
-        self.bounded: list[tuple[int, int, int]] = []
-        """``(start, end, low)`` of each ``{low,high}`` quantifier with a large ``high``."""
 
     def fail(self, message: str, *, syntax: bool = False) -> UnsafePattern:
         kind = PatternSyntaxError if syntax else UnsafePattern
@@ -115,8 +113,6 @@ class _Parser:
                 high = low if "," not in body else (int(high_text) if high_text else None)
                 if max(low, high or 0) > MAX_REPEAT:
                     raise self.fail(f"repetition count above {MAX_REPEAT}")
-                if high is not None and high - low > LOOSE_ABOVE:
-                    self.bounded.append((self.pos, end + 1, low))
                 self.pos = end + 1
             else:
                 low, high = {"*": (0, None), "+": (1, None), "?": (0, 1)}[char]
@@ -129,8 +125,6 @@ class _Parser:
         return atom
 
     def charset(self, atom: str, literal: str = "") -> Node:
-        if not self.charsets:
-            return Node("chars", text=literal)
         ignore_case, dot_all = self.flags[-1]
         return Node("chars", chars=_charset(atom, ignore_case, dot_all), text=literal)
 
@@ -338,20 +332,22 @@ def check_pattern(pattern: str) -> None:
     _check(tree, frozenset(), None)
 
 
+_TOKENS = re.compile(r"[^\\\[{]+|\\.|\[\^?\]?(?:\\.|\[:[a-z]+:\]|[^\]\\])*\]|\{(\d+),(\d+)\}|.", re.DOTALL)
+
+
 def loosen(pattern: str) -> str:
     """A pattern that matches wherever ``pattern`` does (and maybe more), cheaper to compile.
 
     Wide counted repetitions (``[^.]{0,40}``) make RE2 programs, and so the
     compile time of a set of many rules, large; ``{m,}`` instead is cheap. The
     loosened patterns pre-select rules in one pass; the exact pattern decides.
+    Escapes and character classes are skipped whole, so only real quantifiers change.
     """
-    parser = _Parser(pattern, charsets=False)
-    parser.parse()
-    pieces = []
-    cursor = 0
-    for start, end, low in parser.bounded:
-        pieces.append(pattern[cursor:start])
-        pieces.append(f"{{{low},}}")
-        cursor = end
-    pieces.append(pattern[cursor:])
-    return "".join(pieces)
+
+    def replace(token: re.Match[str]) -> str:
+        low, high = token.group(1), token.group(2)
+        if low is not None and int(high) - int(low) > LOOSE_ABOVE:
+            return "{" + low + ",}"
+        return token.group()
+
+    return _TOKENS.sub(replace, pattern)
