@@ -249,6 +249,8 @@ def fold_leet(text: str) -> str | None:
             continue
         if word[1:].lower() != word[1:] and word.upper() != word:
             continue  # mixed case inside a token: an identifier or encoded data, not a word
+        if "@" in word and text.startswith(".", token.end()):
+            continue  # an email address
         folded = word.translate(_LEET_TABLE)
         if folded == word:
             continue
