@@ -159,7 +159,7 @@ class Finding:
     message: int | None = None
     """Index of the chat message the offsets refer to (chat records only)."""
     view: str = "raw"
-    """The normalised view the match was made in (``raw``, ``nfkc``, ``base64``...)."""
+    """The view the match was made in (``raw``, ``normalized``, ``leet``, ``base64>rot13``...)."""
     description: str = ""
     subtype: str | None = None
     """For PII and secrets: the entity type (``EMAIL``, ``AWS_ACCESS_KEY``...)."""
