@@ -25,6 +25,10 @@ that lower confidence, when none is. This is how an instruction aimed at the
 model's answer counts as an injection inside a document but not when a user
 types it.
 
+Redundancy. ``subsumed_by = ["PL001"]`` keeps a broad, weaker rule quiet
+when a more specific one already reported the same text, so one attack is not
+listed (or gated, or baselined) twice under two names.
+
 Patterns use RE2 syntax (https://github.com/google/re2/wiki/Syntax) and are
 matched with RE2, in time linear in the input. Note that RE2's ``\\b`` and
 ``\\w`` are ASCII-only: use them next to Latin letters, not next to Cyrillic,
@@ -71,6 +75,8 @@ class Rule:
     """Signal names; the rule counts at full confidence only when one of them is present."""
     unmet_confidence: float | None = None
     """Confidence when ``requires`` is not met (``None``: the rule is not reported)."""
+    subsumed_by: tuple[str, ...] = ()
+    """Rule ids that, when reported, make this rule redundant."""
 
     @property
     def key(self) -> str:
@@ -209,6 +215,9 @@ def compile_rule(entry: dict[str, Any], *, detector: str, where: str, check: boo
     if not isinstance(requires, list) or not all(isinstance(name, str) for name in requires):
         raise ConfigError(f"{where}: 'requires' must be a list of signal names")
     unmet = entry.get("unmet_confidence")
+    subsumed = entry.get("subsumed_by", [])
+    if not isinstance(subsumed, list) or not all(isinstance(name, str) for name in subsumed):
+        raise ConfigError(f"{where}: 'subsumed_by' must be a list of rule ids")
     positive, negative = _examples(entry, where)
     info = RuleInfo(
         id=rule_id,
@@ -228,6 +237,7 @@ def compile_rule(entry: dict[str, Any], *, detector: str, where: str, check: boo
         negative=negative,
         requires=tuple(requires),
         unmet_confidence=None if unmet is None else _confidence(unmet, where, "unmet_confidence"),
+        subsumed_by=tuple(subsumed),
     )
 
 

@@ -164,6 +164,7 @@ class HeuristicDetector(Detector):
         signals: Sequence[Signal] = (),
     ) -> None:
         self._matcher = RuleMatcher(rules, signals)
+        self._by_id = {rule.info.id: rule for rule in rules if rule.subsumed_by}
         self._engine_rules = tuple(info for info in ENGINE_RULES if info.id not in disabled)
         self._enabled = frozenset(info.id for info in self._engine_rules)
         self.version = version  # type: ignore[misc]
@@ -212,7 +213,11 @@ class HeuristicDetector(Detector):
             elif view.encodings or info.id not in raw_threats:
                 self._disguise(found, view, match.start, match.end, info)
         self._limits(doc, found)
-        return list(found.values())
+        return [finding for key, finding in found.items() if not self._subsumed(key, found)]
+
+    def _subsumed(self, rule_id: str, found: dict[str, Finding]) -> bool:
+        rule = self._by_id.get(rule_id)
+        return rule is not None and any(other in found for other in rule.subsumed_by)
 
     def _disguise(self, found: dict[str, Finding], view: View, start: int, end: int, inner: RuleInfo) -> None:
         info = DECODED_ATTACK if view.encodings else OBFUSCATED_ATTACK
