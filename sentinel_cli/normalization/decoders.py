@@ -21,6 +21,7 @@ from typing import Any
 import re2
 
 from sentinel_cli.normalization.chars import TAG_FIRST, TAG_LAST, VS_FIRST, VS_LAST, VS_SUPP_FIRST
+from sentinel_cli.normalization.scan import Scanner
 from sentinel_cli.normalization.spans import Block, MapBuilder, Reversed, Shifted, SpanMap
 
 MAX_DEPTH = 3
@@ -103,13 +104,13 @@ def _texty(data: bytes) -> str | None:
 
 
 _NESTED_RE = re.compile(r"[0-9a-fA-F \n:,x]+|[01 \n,]+|[A-Za-z0-9+/=_\n-]+")
-_BASE64_RE: Any = re2.compile(rf"[A-Za-z0-9+/_-]{{{MIN_RUN},}}(?:\r?\n[A-Za-z0-9+/_-]{{4,}})*={{0,2}}")
+_BASE64_RE = Scanner(rf"[A-Za-z0-9+/_-]{{{MIN_RUN},}}(?:\r?\n[A-Za-z0-9+/_-]{{4,}})*={{0,2}}")
 _BASE32_RE = re.compile(r"^[A-Z2-7]+=*$")
-_HEX_RE: Any = re2.compile(rf"(?:(?:0x)?[0-9a-fA-F]{{2}}[ :,]?){{{MIN_RUN // 2},}}")
-_BINARY_RE: Any = re2.compile(r"(?:[01]{8}[ ,]?){4,}")
-_ESCAPE_RE: Any = re2.compile(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
-_URL_RE: Any = re2.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_ENTITY_RE: Any = re2.compile(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)+")
+_HEX_RE = Scanner(rf"(?:(?:0x)?[0-9a-fA-F]{{2}}[ :,]?){{{MIN_RUN // 2},}}")
+_BINARY_RE = Scanner(r"(?:[01]{8}[ ,]?){4,}")
+_ESCAPE_RE = Scanner(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
+_URL_RE = Scanner(r"(?:%[0-9A-Fa-f]{2})+")
+_ENTITY_RE = Scanner(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)+")
 
 
 def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
@@ -132,15 +133,14 @@ def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
         return
 
 
-def _runs(pattern: Any, text: str, budget: Budget) -> Iterator[tuple[int, int, str]]:
-    for match in pattern.finditer(text):
-        start, end = match.span()
+def _runs(pattern: Scanner, text: str, budget: Budget) -> Iterator[tuple[int, int, str]]:
+    for start, end in pattern.spans(text):
         if end - start > MAX_SEGMENT_CHARS:
             budget.hits.append(
                 LimitHit("segment", start, end, f"encoded run of {end - start} characters not decoded")
             )
             continue
-        yield start, end, match.group()
+        yield start, end, text[start:end]
 
 
 def _blocks(text: str, budget: Budget) -> Iterator[Payload]:
@@ -167,18 +167,18 @@ def _blocks(text: str, budget: Budget) -> Iterator[Payload]:
 
 
 def _substituted(
-    text: str, pattern: Any, decode: Callable[[str], str], encoding: str, minimum: int
+    text: str, pattern: Scanner, decode: Callable[[str], str], encoding: str, minimum: int
 ) -> Payload | None:
     """The whole text with each run of ``pattern`` decoded in place (URL escapes, entities)."""
-    runs = list(pattern.finditer(text))
-    if sum(len(run.group()) for run in runs) < minimum:
+    runs = pattern.spans(text)
+    if sum(end - start for start, end in runs) < minimum:
         return None
     builder = MapBuilder()
     cursor = 0
-    for run in runs:
-        builder.copy(text[cursor : run.start()], cursor)
-        builder.replace(decode(run.group()), run.start(), run.end())
-        cursor = run.end()
+    for start, end in runs:
+        builder.copy(text[cursor:start], cursor)
+        builder.replace(decode(text[start:end]), start, end)
+        cursor = end
     builder.copy(text[cursor:], cursor)
     decoded, mapping = builder.build()
     return Payload(encoding, decoded, mapping)
@@ -271,5 +271,5 @@ def has_candidates(text: str) -> bool:
     """Whether ``text`` holds anything a decoder would try (to report a depth limit)."""
     return (
         any(pattern.search(text) for pattern in (_BASE64_RE, _HEX_RE, _BINARY_RE, _ESCAPE_RE))
-        or len(list(_URL_RE.finditer(text))) >= 3
+        or len(_URL_RE.spans(text)) >= 3
     )

@@ -15,6 +15,7 @@ from typing import Any
 import re2
 
 from sentinel_cli.normalization.chars import INVISIBLE_RE, is_invisible
+from sentinel_cli.normalization.scan import Scanner
 from sentinel_cli.normalization.spans import MapBuilder, Piecewise
 
 # Letters of other scripts that render like Latin ones. Cyrillic and Greek
@@ -58,8 +59,8 @@ _ASCII_LETTER_BYTES = _ASCII_LETTERS.encode("ascii")
 _LOOKALIKES = "".join(_SCRIPT_LOOKALIKES)
 # Words mixing Latin letters with look-alikes ("pаypal" with a Cyrillic а), and
 # words made only of look-alikes ("рау"), found in one RE2 pass each.
-_MIXED_WORD_RE: Any = re2.compile(rf"\pL*(?:[A-Za-z]\pL*[{_LOOKALIKES}]|[{_LOOKALIKES}]\pL*[A-Za-z])\pL*")
-_PURE_LOOKALIKE_WORD_RE: Any = re2.compile(rf"(?:^|[^\pL])([{_LOOKALIKES}]+)(?:[^\pL]|$)")
+_MIXED_WORD_RE = Scanner(rf"\pL*(?:[A-Za-z]\pL*[{_LOOKALIKES}]|[{_LOOKALIKES}]\pL*[A-Za-z])\pL*")
+_PURE_LOOKALIKE_WORD_RE = Scanner(rf"(?:^|[^\pL])([{_LOOKALIKES}]+)(?:[^\pL]|$)")
 
 
 def _latin_dominant(text: str) -> bool:
@@ -80,9 +81,9 @@ def fold_lookalikes(text: str) -> str:
         text = text.translate(_SYMBOL_TABLE)
     if not _LOOKALIKE_RE.search(text):
         return text
-    spans = [match.span() for match in _MIXED_WORD_RE.finditer(text)]
+    spans = _MIXED_WORD_RE.spans(text)
     if _latin_dominant(text):
-        spans += [match.span(1) for match in _PURE_LOOKALIKE_WORD_RE.finditer(text)]
+        spans += _PURE_LOOKALIKE_WORD_RE.spans(text, 1)
     if not spans:
         return text
     pieces: list[str] = []
@@ -175,12 +176,10 @@ def normalize(text: str) -> tuple[str, Piecewise | None]:
 # Runs of four or more single letters or digits with separators between them
 # ("i g n o r e", "i.g.n.o.r.e", "I - G - N - O - R - E"); group 1 is the run.
 # These scans use RE2: on 10 KB documents Python's re is several times slower.
-_SPACED_RUN_RE: Any = re2.compile(
-    r"(?:^|[^\pL\pN])((?:[\pL\pN][ \t.\-_*·|/\\,+~]{1,3}){3,}[\pL\pN])(?:[^\pL\pN]|$)"
-)
+_SPACED_RUN_RE = Scanner(r"(?:^|[^\pL\pN])((?:[\pL\pN][ \t.\-_*·|/\\,+~]{1,3}){3,}[\pL\pN])(?:[^\pL\pN]|$)")
 _SEPARATOR_RE = re.compile(r"[ \t.\-_*·|/\\,+~]+")
 # A word split by one separator next to a one- or two-letter fragment: "i-nstruction", "terminatio-n".
-_SPLIT_WORD_RE: Any = re2.compile(r"(?:^|[^\pL])(\pL{1,2}[-_.·*]\pL{3})|(\pL{3}[-_.·*]\pL{1,2})(?:[^\pL]|$)")
+_SPLIT_WORD_RE = Scanner(r"(?:^|[^\pL])(\pL{1,2}[-_.·*]\pL{3})|(\pL{3}[-_.·*]\pL{1,2})(?:[^\pL]|$)")
 
 
 def _spaced(builder: MapBuilder, text: str, start: int, end: int) -> None:
@@ -205,10 +204,8 @@ def _split(builder: MapBuilder, text: str, start: int, end: int) -> None:
 def collapse_spacing(text: str) -> tuple[str, Piecewise] | None:
     """Letters spread out with separators joined into words (wider gaps become one space),
     and words split by a stray separator ("i-nstruction") joined again."""
-    runs = [(*m.span(1), _spaced) for m in _SPACED_RUN_RE.finditer(text)]
-    for m in _SPLIT_WORD_RE.finditer(text):
-        group = 1 if m.start(1) >= 0 else 2
-        runs.append((*m.span(group), _split))
+    runs = [(start, end, _spaced) for start, end in _SPACED_RUN_RE.spans(text, 1)]
+    runs += [(start, end, _split) for start, end in _SPLIT_WORD_RE.spans(text, 1, 2)]
     if not runs:
         return None
     builder = MapBuilder()
@@ -229,34 +226,33 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "
 _LEET |= {"@": "a", "$": "s", "!": "i"}
 _LEET_TABLE = str.maketrans(_LEET)
 # Tokens with a letter next to a digit or symbol used for a letter ("1gn0r3", "p@ss").
-_LEET_TOKEN_RE: Any = re2.compile(
-    r"[A-Za-z0-9@$!]*(?:[A-Za-z][01345789@$!]|[01345789@$][A-Za-z])[A-Za-z0-9@$!]*"
+# Tokens with a letter next to a digit or symbol used for a letter ("1gn0r3", "p@ss"), group 1;
+# tokens glued to "/", "+", "=", "_" or "-" are paths, identifiers or encoded data, not words.
+_LEET_TOKEN_RE = Scanner(
+    r"(?:^|[^A-Za-z0-9@$!+/=_-])([A-Za-z0-9@$!]*(?:[A-Za-z][01345789@$!]|[01345789@$][A-Za-z])[A-Za-z0-9@$!]*)"
 )
-# Long runs of the base64 alphabet are encoded data; their pieces are not leetspeak words.
-_ENCODED_RUN_RE: Any = re2.compile(r"[A-Za-z0-9+/=_-]{16,}")
+_GLUE = frozenset("+/=_-")
 
 
 def fold_leet(text: str) -> str | None:
     """Digits and symbols written for letters inside words ("1gn0r3") replaced; same length."""
     pieces: list[str] = []
     cursor = 0
-    encoded = [match.span() for match in _ENCODED_RUN_RE.finditer(text)]
-    for token in _LEET_TOKEN_RE.finditer(text):
-        if any(start <= token.start() < end for start, end in encoded):
-            continue
-        word = token.group().rstrip("!")
+    for start, end in _LEET_TOKEN_RE.spans(text, 1):
+        word = text[start:end].rstrip("!")
         if word.isalpha() or not 3 <= len(word) <= MAX_LEET_TOKEN:
             continue
         if word[1:].lower() != word[1:] and word.upper() != word:
             continue  # mixed case inside a token: an identifier or encoded data, not a word
-        if "@" in word and text.startswith(".", token.end()):
-            continue  # an email address
+        after = text[start + len(word) : start + len(word) + 1]
+        if after in _GLUE or ("@" in word and after == "."):
+            continue  # glued to a path or identifier, or an email address
         folded = word.translate(_LEET_TABLE)
         if folded == word:
             continue
-        pieces.append(text[cursor : token.start()])
+        pieces.append(text[cursor:start])
         pieces.append(folded)
-        cursor = token.start() + len(word)
+        cursor = start + len(word)
     if not pieces:
         return None
     pieces.append(text[cursor:])
