@@ -268,7 +268,7 @@ class Settings(BaseSettings):
         "skip", description="At 100% of a budget: skip the judge (local verdicts stand) or fail (exit 3)."
     )
 
-    @field_validator("detectors", mode="before")
+    @field_validator("detectors", "disabled_rules", mode="before")
     @classmethod
     def _split_detectors(cls, value: Any) -> Any:
         return _split_csv(value)
@@ -300,11 +300,6 @@ class Settings(BaseSettings):
         if not names:
             raise ValueError("give at least one provider")
         return names
-
-    @field_validator("disabled_rules", mode="before")
-    @classmethod
-    def _split_disabled(cls, value: Any) -> Any:
-        return _split_csv(value)
 
     @field_validator("rules")
     @classmethod

@@ -265,11 +265,3 @@ def decode_layer(text: str, budget: Budget, *, skip: str = "") -> Iterator[Paylo
         payload = _substituted(text, _ENTITY_RE, html.unescape, "html", minimum=12)
         if payload is not None:
             yield payload
-
-
-def has_candidates(text: str) -> bool:
-    """Whether ``text`` holds anything a decoder would try (to report a depth limit)."""
-    return (
-        any(pattern.search(text) for pattern in (_BASE64_RE, _HEX_RE, _BINARY_RE, _ESCAPE_RE))
-        or len(_URL_RE.spans(text)) >= 3
-    )

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import base64
 
-from sentinel_cli.normalization.decoders import Budget, decode_layer, decode_smuggled, has_candidates
+import pytest
+
+from sentinel_cli.normalization import decoders
+from sentinel_cli.normalization.decoders import Budget, decode_layer, decode_smuggled
 
 
 def encodings(text: str) -> list[str]:
@@ -38,9 +41,11 @@ def test_smuggled_text_needs_unicode_tags_or_selectors() -> None:
     assert payloads[0].mapping.span(0, 6) == (1, 7)
 
 
-def test_segment_limit_is_a_budget_hit() -> None:
+def test_segment_limit_is_a_budget_hit(monkeypatch: pytest.MonkeyPatch) -> None:
     budget = Budget()
     list(decode_layer("%41%42%43", budget))
     assert budget.hits == []
-    assert has_candidates(base64.b64encode(b"a readable sentence").decode())
-    assert not has_candidates("short words only")
+    monkeypatch.setattr(decoders, "MAX_SEGMENT_CHARS", 10)
+    blob = base64.b64encode(b"a readable sentence").decode()
+    assert [p.encoding for p in decode_layer(f"x {blob}", budget)] == []
+    assert [(hit.kind, hit.start) for hit in budget.hits] == [("segment", 2)]
