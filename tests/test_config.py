@@ -138,6 +138,7 @@ def test_llm_settings_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
     assert values["anthropic_api_key"] == "********" and "sk-secret-value" not in repr(values)
     assert "sk-secret-value" not in repr(settings)
 
+
 def test_user_rules_are_checked_when_settings_load(tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     good.write_text(
