@@ -104,6 +104,24 @@ class Settings(BaseSettings):
         SecretStr(""), description="Salt for --redact-style hash (set it to keep hashes private)."
     )
 
+    # Detection rules: the user's own rules and allow-list (checked when the settings load)
+    rules: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Extra heuristic rules, as [[rules]] tables with the fields of a rule pack "
+        "(id, category, severity, confidence, description, patterns).",
+    )
+    rule_files: list[Path] = Field(
+        default_factory=list,
+        description="Extra rule-pack TOML files (relative paths are taken from the config file's directory).",
+    )
+    allow_patterns: list[str] = Field(
+        default_factory=list,
+        description="RE2 patterns for known-benign text; findings inside a match are suppressed.",
+    )
+    disabled_rules: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Rule ids that are never reported."
+    )
+
     # Inputs
     input_format: InputFormat = Field("auto", description="Input format, or auto to infer it.")
     text_field: str | None = Field(
@@ -250,7 +268,7 @@ class Settings(BaseSettings):
         "skip", description="At 100% of a budget: skip the judge (local verdicts stand) or fail (exit 3)."
     )
 
-    @field_validator("detectors", mode="before")
+    @field_validator("detectors", "disabled_rules", mode="before")
     @classmethod
     def _split_detectors(cls, value: Any) -> Any:
         return _split_csv(value)
@@ -282,6 +300,38 @@ class Settings(BaseSettings):
         if not names:
             raise ValueError("give at least one provider")
         return names
+
+    @field_validator("rules")
+    @classmethod
+    def _check_rules(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if value:
+            from sentinel_cli.rulepack import check_user_rules
+
+            check_user_rules(value)
+        return value
+
+    @field_validator("rule_files")
+    @classmethod
+    def _check_rule_files(cls, value: list[Path]) -> list[Path]:
+        if not value:
+            return value
+        from sentinel_cli.rulepack import load_pack_file
+
+        config = _config_file.get()
+        resolved = [config.parent / path if config and not path.is_absolute() else path for path in value]
+        for path in resolved:
+            load_pack_file(path, detector="heuristics")
+        return resolved
+
+    @field_validator("allow_patterns")
+    @classmethod
+    def _check_allow_patterns(cls, value: list[str]) -> list[str]:
+        if value:
+            from sentinel_cli.rulepack import validate_pattern
+
+            for index, pattern in enumerate(value):
+                validate_pattern(pattern, f"allow_patterns[{index}]")
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -394,6 +444,9 @@ def load_settings(
         return Settings(**given)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path)) from None
+    except ConfigError as exc:  # a rule or pattern refused by a validator
+        where = f"invalid configuration ({path})" if path else "invalid configuration"
+        raise ConfigError(f"{where}: {exc}") from None
     finally:
         _use_environment.reset(env_token)
         _config_file.reset(token)

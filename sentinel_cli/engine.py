@@ -201,6 +201,7 @@ class Engine:
             text_sha256=hashlib.sha256(prompt.text.encode("utf-8", "surrogatepass")).hexdigest(),
             length=len(prompt.text),
             text_hash=text_hash(prompt.text),
+            extra=dict(prompt.extra) if prompt.extra else {},
         )
 
     def _redacted(self, prompt: Prompt, findings: Sequence[Finding]) -> str:

@@ -6,6 +6,7 @@ safe to pass between the engine, the formatters and worker processes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -133,6 +134,8 @@ class Prompt:
     text: str
     location: Location
     messages: tuple[Message, ...] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Other fields of the record that were asked for (labels, slices for ``eval``)."""
 
     def segments(self) -> tuple[tuple[int | None, str, str | None], ...]:
         """The texts to scan: ``(message index, text, role)``; one segment for plain prompts."""
@@ -156,7 +159,7 @@ class Finding:
     message: int | None = None
     """Index of the chat message the offsets refer to (chat records only)."""
     view: str = "raw"
-    """The normalised view the match was made in (``raw``, ``nfkc``, ``base64``...)."""
+    """The view the match was made in (``raw``, ``normalized``, ``leet``, ``base64>rot13``...)."""
     description: str = ""
     subtype: str | None = None
     """For PII and secrets: the entity type (``EMAIL``, ``AWS_ACCESS_KEY``...)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sentinel_cli import __version__
+from sentinel_cli.allowlist import AllowList
 from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
 from sentinel_cli.ci.baseline import Entry as BaselineEntry
 from sentinel_cli.ci.baseline import load as load_baseline
@@ -65,6 +66,12 @@ def build_detectors(settings: Settings) -> list[Detector]:
     return registry.create(settings.detectors, settings)
 
 
+def _allow_list(settings: Settings) -> tuple[FindingStage, ...]:
+    """The user's allow-list and disabled rules, as the first finding stage (when set)."""
+    allow = AllowList(settings.allow_patterns, settings.disabled_rules)
+    return (allow,) if allow else ()
+
+
 def build_engine(
     settings: Settings,
     detectors: Sequence[Detector] | None = None,
@@ -76,7 +83,7 @@ def build_engine(
         redact=settings.redact,
         redact_style=settings.redact_style,
         redact_salt=settings.redact_salt.get_secret_value(),
-        stages=tuple(stages),
+        stages=(*_allow_list(settings), *stages),
     )
     return Engine(detectors if detectors is not None else build_detectors(settings), options, hooks)
 
@@ -93,11 +100,15 @@ class ScanRequest:
 
 
 def source_opener(
-    settings: Settings, formats: Mapping[str, str] | None = None, notes: list[str] | None = None
+    settings: Settings,
+    formats: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
+    keep: Sequence[str] = (),
 ) -> Callable[[str], Source]:
     """Opens inputs with the settings' reader options; ``formats`` names the reader of
-    files found by walking directories, and readers append their notes to ``notes``."""
-    mapper = FieldMapper(settings.text_field, settings.id_field)
+    files found by walking directories, readers append their notes to ``notes``, and
+    ``keep`` names record fields to carry on ``Prompt.extra`` (labels for ``eval``)."""
+    mapper = FieldMapper(settings.text_field, settings.id_field, keep)
     batch_size = max(settings.batch_size, 1024)
     chosen = formats or {}
 

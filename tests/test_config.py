@@ -137,3 +137,50 @@ def test_llm_settings_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
     values = effective_values(settings)
     assert values["anthropic_api_key"] == "********" and "sk-secret-value" not in repr(values)
     assert "sk-secret-value" not in repr(settings)
+
+
+def test_user_rules_are_checked_when_settings_load(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(
+        '[[rules]]\nid = "ACME1"\ncategory = "prompt_leak"\nseverity = "high"\nconfidence = 0.8\n'
+        'description = "codename"\npatterns = ["(?i)project\\\\s+bluebird"]\n',
+        encoding="utf-8",
+    )
+    assert load_settings(good).rules[0]["id"] == "ACME1"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[rules]]\nid = "ACME2"\ncategory = "jailbreak"\nseverity = "high"\nconfidence = 0.8\n'
+        'description = "slow"\npatterns = ["(a+)+$"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_settings(bad)
+    message = str(info.value)
+    assert str(bad) in message and "ACME2" in message and "nested quantifier" in message
+
+
+def test_allow_patterns_and_rule_files_are_validated(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"allow_patterns\[0\].*backreference"):
+        load_settings(cwd=tmp_path, allow_patterns=["(a)\\1"])
+    with pytest.raises(ConfigError, match="matches empty text"):
+        load_settings(cwd=tmp_path, allow_patterns=["(?:x)?"])
+    pack = tmp_path / "rules" / "mine.toml"
+    pack.parent.mkdir()
+    pack.write_text(
+        '[[rules]]\nid="M1"\ncategory="jailbreak"\nseverity="low"\nconfidence=0.3\n'
+        'description="d"\npatterns=["mine"]\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "sentinel.toml"
+    config.write_text('rule_files = ["rules/mine.toml"]\n', encoding="utf-8")
+    assert load_settings(config).rule_files == [tmp_path / "rules" / "mine.toml"]
+    config.write_text('rule_files = ["rules/missing.toml"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="rule file not found"):
+        load_settings(config)
+
+
+def test_disabled_rules_accept_commas_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SENTINEL_DISABLED_RULES", "PI001, JB011")
+    assert load_settings(cwd=tmp_path).disabled_rules == ["PI001", "JB011"]

@@ -169,3 +169,8 @@ def test_evidence_of_other_findings_never_quotes_pii() -> None:
     assert all("jo@example.com" not in f.evidence for f in result.findings)
     untouched = Engine([FixedDetector([quote])]).scan(prompt(text))
     assert untouched.findings[0].evidence == text  # nothing to hide, quote unchanged
+
+
+def test_prompt_extra_fields_travel_to_the_result() -> None:
+    record = Prompt(id="r", text="hello", location=Location("x"), extra={"label": "benign"})
+    assert Engine([]).scan(record).extra == {"label": "benign"}

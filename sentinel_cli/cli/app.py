@@ -18,6 +18,7 @@ from sentinel_cli.cli import (
     config_cmd,
     costs_cmd,
     detectors_cmd,
+    eval_cmd,
     gen_monitoring_cmd,
     report_cmd,
 )
@@ -61,6 +62,7 @@ def _root(
 
 app.command(epilog=SCAN_EPILOG)(scan)
 app.command(name="detectors", epilog=detectors_cmd.EPILOG)(detectors_cmd.detectors)
+app.command(name="eval", epilog=eval_cmd.EPILOG)(eval_cmd.eval_)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(baseline_cmd.app, name="baseline")
 app.command(name="costs", epilog=costs_cmd.EPILOG)(costs_cmd.costs)

@@ -44,7 +44,8 @@ class ParquetSource(Source):
             column = self._mapper.choose_column(names)
         except RecordError as exc:
             raise InputError(self.name, str(exc)) from None
-        columns = [column] + ([self._mapper.id_field] if self._mapper.id_field in names else [])
+        wanted = (self._mapper.id_field, *self._mapper.keep)
+        columns = [column] + [name for name in wanted if name in names]
         columns = list(dict.fromkeys(columns))
         row = 0
         try:

@@ -54,11 +54,19 @@ def parse_messages(value: Any) -> tuple[Message, ...]:
 
 
 class FieldMapper:
-    """Picks the prompt and id out of records, following ``--text-field``/``--id-field``."""
+    """Picks the prompt and id out of records, following ``--text-field``/``--id-field``.
 
-    def __init__(self, text_field: str | None, id_field: str | None) -> None:
+    ``keep`` names other fields to carry through on ``Prompt.extra`` (labels and
+    slice fields for ``sentinel eval``); scans keep none.
+    """
+
+    def __init__(self, text_field: str | None, id_field: str | None, keep: Sequence[str] = ()) -> None:
         self.text_field = text_field
         self.id_field = id_field or "id"
+        self.keep = tuple(keep)
+
+    def _extra(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: record[name] for name in self.keep if name in record}
 
     def choose_column(self, columns: Sequence[str]) -> str:
         """The column to read from a table with a header (CSV, Parquet)."""
@@ -109,13 +117,14 @@ class FieldMapper:
     def from_field(self, record: Mapping[str, Any], field: str, location: Location) -> Prompt:
         value = record.get(field)
         identity = self._identify(record, location)
+        extra = self._extra(record) if self.keep else {}
         if isinstance(value, str):
-            return Prompt(id=identity, text=value, location=location)
+            return Prompt(id=identity, text=value, location=location, extra=extra)
         if value is None:
             raise RecordError(f"field '{field}' is empty")
         if isinstance(value, Sequence | Mapping) and not isinstance(value, bytes):
             items = value if isinstance(value, Sequence) else [value]
             messages = parse_messages(items)
             text = "\n\n".join(message.content for message in messages)
-            return Prompt(id=identity, text=text, location=location, messages=messages)
-        return Prompt(id=identity, text=str(value), location=location)
+            return Prompt(id=identity, text=text, location=location, messages=messages, extra=extra)
+        return Prompt(id=identity, text=str(value), location=location, extra=extra)

@@ -23,6 +23,7 @@ def test_version() -> None:
             [],
             ["scan"],
             ["detectors"],
+            ["eval"],
             ["config"],
             ["config", "show"],
             ["config", "init"],

@@ -93,11 +93,12 @@ def _scan_and_watch(tmp_path: Path, pushgateway: Pushgateway, prometheus: Proces
     blocked = 'promptsentinel_threats_blocked_total{job="sentinel", instance="e2e"}'
     wait_until(lambda: any(float(r["value"][1]) > 0 for r in query(prometheus, blocked)), 60, "pushed series")
     by_category = {r["metric"]["category"]: float(r["value"][1]) for r in query(prometheus, blocked)}
-    assert by_category["jailbreak"] == 1 and by_category["direct_injection"] == 2
+    # p02, p07 and the German p11 are direct injections; p04 is the DAN jailbreak.
+    assert by_category["jailbreak"] == 1 and by_category["direct_injection"] == 3
     assert query(prometheus, 'promptsentinel_last_success_timestamp_seconds{instance="e2e"}')
     ratio = 'sentinel:block_ratio:last_run{instance="e2e"}'
     wait_until(lambda: bool(query(prometheus, ratio)), 60, "the recording rule")
-    assert query(prometheus, ratio)[0]["value"][1] == "0.25"  # 3 of 12 prompts blocked
+    assert float(query(prometheus, ratio)[0]["value"][1]) == pytest.approx(4 / 12)  # 4 of 12 blocked
 
     def threat_alert() -> bool:
         return any(

@@ -67,10 +67,10 @@ def test_exactly_the_known_repeats(batch: dict[str, Path], kind: str) -> None:
     groups = [(p["text_hash"], p["count"]) for p in report["patterns"]]
     assert groups == [(text_hash(ATTACK), 7), (text_hash(DAN), 5)]
     attack, dan = report["patterns"]
-    # The full-width spelling is seen only as a prompt leak, so direct_injection counts 6 of 7.
-    assert attack["categories"] == {"prompt_leak": 7, "direct_injection": 6}
-    assert attack["rule_ids"] == ["PI001", "PL001"]
-    assert dan["categories"] == {"jailbreak": 5}
+    # The full-width spelling matches PI001 in the normalized view; EN002 names the disguise.
+    assert attack["categories"] == {"prompt_leak": 7, "direct_injection": 7, "encoding_attack": 1}
+    assert attack["rule_ids"] == ["EN002", "PI001", "PL001"]
+    assert dan["categories"] == {"jailbreak": 5, "role_manipulation": 5}
     assert attack["sources"] == [f"{batch['batch']}:{n}" for n in (1, 3, 5, 7, 9, 11, 13)]
     assert attack["source_count"] == 7
     if kind == "audit":
@@ -82,8 +82,10 @@ def test_exactly_the_known_repeats(batch: dict[str, Path], kind: str) -> None:
     shares = {s["key"]: (s["count"], s["share"]) for s in report["by_category"]}
     assert shares == {
         "prompt_leak": (11, round(11 / 16, 6)),
-        "direct_injection": (10, round(10 / 16, 6)),
+        "direct_injection": (11, round(11 / 16, 6)),
         "jailbreak": (5, round(5 / 16, 6)),
+        "role_manipulation": (5, round(5 / 16, 6)),
+        "encoding_attack": (1, round(1 / 16, 6)),
     }
     assert report["by_detector"] == [{"key": "heuristics", "count": 16, "share": 1.0}]
 
@@ -104,12 +106,18 @@ def test_csv_and_table(batch: dict[str, Path]) -> None:
     assert [(r["section"], r["key"], r["count"]) for r in rows] == [
         ("pattern", text_hash(ATTACK), "7"),
         ("pattern", text_hash(DAN), "5"),
+        ("category", "direct_injection", "11"),
         ("category", "prompt_leak", "11"),
-        ("category", "direct_injection", "10"),
         ("category", "jailbreak", "5"),
+        ("category", "role_manipulation", "5"),
+        ("category", "encoding_attack", "1"),
         ("detector", "heuristics", "16"),
     ]
-    assert json.loads(rows[0]["categories"]) == {"prompt_leak": 7, "direct_injection": 6}
+    assert json.loads(rows[0]["categories"]) == {
+        "prompt_leak": 7,
+        "direct_injection": 7,
+        "encoding_attack": 1,
+    }
     table = run_cli("report", "patterns", str(batch["jsonl"])).stdout.decode()
     assert "2 repeated pattern(s) seen at least 5 times (16 threat record(s) of 32)" in table
     assert text_hash(ATTACK)[:16] in table and "threats by detector" in table
@@ -122,7 +130,13 @@ def test_repeat_counts_as_metrics(batch: dict[str, Path], tmp_path: Path, pushga
         "--metrics-file", str(metrics), "--push", pushgateway.url, "--group", "instance=nightly",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    expected = {"prompt_leak": 7.0, "direct_injection": 6.0, "jailbreak": 5.0}
+    expected = {
+        "prompt_leak": 7.0,
+        "direct_injection": 7.0,
+        "jailbreak": 5.0,
+        "role_manipulation": 5.0,
+        "encoding_attack": 1.0,
+    }
     samples = {
         s.labels["category"]: s.value
         for family in text_string_to_metric_families(metrics.read_text())

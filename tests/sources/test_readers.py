@@ -210,3 +210,33 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 def test_every_sample_reads_cleanly(name: str) -> None:
     items = read(SAMPLES / name)
     assert items and all(isinstance(item, Prompt) for item in items)
+
+
+def _kept(path: Path, keep: tuple[str, ...]) -> list[dict[str, object]]:
+    with open_source(str(path), mapper=FieldMapper(None, "id", keep)) as source:
+        return [dict(item.extra) for item in source if isinstance(item, Prompt)]
+
+
+def test_requested_fields_travel_on_prompt_extra(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "text": "hi", "label": "benign", "tags": ["x", "y"], "lang": "en"},
+        {"id": "b", "text": "yo", "label": "injection"},
+    ]
+    keep = ("label", "tags")
+    jsonl = tmp_path / "l.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in rows))
+    assert _kept(jsonl, keep) == [{"label": "benign", "tags": ["x", "y"]}, {"label": "injection"}]
+    as_json = tmp_path / "l.json"
+    as_json.write_text(json.dumps(rows))
+    assert _kept(as_json, keep) == [{"label": "benign", "tags": ["x", "y"]}, {"label": "injection"}]
+    csv_path = tmp_path / "l.csv"
+    csv_path.write_text("id,text,label,lang\na,hi,benign,en\nb,yo,injection,de\n")
+    assert _kept(csv_path, ("label", "lang")) == [
+        {"label": "benign", "lang": "en"},
+        {"label": "injection", "lang": "de"},
+    ]
+    parquet = tmp_path / "l.parquet"
+    pq.write_table(pa.table({"text": ["hi", "yo"], "label": ["benign", "injection"]}), parquet)
+    assert _kept(parquet, ("label", "missing")) == [{"label": "benign"}, {"label": "injection"}]
+    with open_source(str(jsonl), mapper=FieldMapper(None, "id")) as source:
+        assert all(not item.extra for item in source if isinstance(item, Prompt))

@@ -1,0 +1,1 @@
+"""Measuring detection against labelled data: metrics, span scoring, the eval service."""

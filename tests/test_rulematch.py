@@ -1,0 +1,37 @@
+"""One-pass rule matching: every rule's first match, on short and very long texts."""
+
+from __future__ import annotations
+
+from sentinel_cli.model import Category, RuleInfo, Severity
+from sentinel_cli.rulematch import OVERLAP, WINDOW, RuleMatcher
+from sentinel_cli.rulepack import Rule, Signal
+
+
+def rule(rule_id: str, *patterns: str) -> Rule:
+    info = RuleInfo(rule_id, rule_id, "test", Category.JAILBREAK, Severity.HIGH, 0.5, "d")
+    return Rule(info=info, sources=patterns)
+
+
+def test_each_rule_reports_its_first_match_in_rule_order() -> None:
+    matcher = RuleMatcher([rule("B", "beta"), rule("A", "alpha", "al+pha")], [Signal("ctx", "d", ("gamma",))])
+    found = matcher.find("alpha beta alllpha gamma beta")
+    assert [(m.item.key, m.start, m.end) for m in found] == [("B", 6, 10), ("A", 0, 5), ("@ctx", 19, 24)]
+    assert matcher.find("") == [] and RuleMatcher([]).find("alpha") == []
+
+
+def test_long_texts_are_scanned_to_the_end() -> None:
+    matcher = RuleMatcher([rule("END", r"(?i)ignore\s+previous"), rule("EDGE", "needle-xyz")])
+    filler = "lorem ipsum dolor sit amet " * 8000  # ~216 KB, many windows
+    text = filler + "IGNORE previous"
+    found = {m.item.key: (m.start, m.end) for m in matcher.find(text)}
+    assert found["END"] == (len(filler), len(text))
+    # A match straddling a window edge lies inside the overlap of the next window.
+    edge = "x" * (WINDOW - 5) + "needle-xyz" + "y" * (OVERLAP * 3)
+    found = {m.item.key: (m.start, m.end) for m in matcher.find(edge)}
+    assert found["EDGE"] == (WINDOW - 5, WINDOW + 5)
+
+
+def test_loosened_set_preselects_but_exact_pattern_decides() -> None:
+    matcher = RuleMatcher([rule("GAP", r"start[a-z ]{0,5}end")])
+    assert [m.item.key for m in matcher.find("start abc end")] == ["GAP"]
+    assert matcher.find("start abcdefghij end") == []
