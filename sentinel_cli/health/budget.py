@@ -42,6 +42,7 @@ class BudgetCheck(Check):
         from sentinel_cli.llm.budget import BudgetGuard
         from sentinel_cli.llm.events import LlmEvents
         from sentinel_cli.llm.ledger import Ledger, ledger_path
+
         path = ledger_path(settings.data_dir)
         if not path.exists():
             statuses = [_empty(period, limit) for period, limit in limits.items()]
