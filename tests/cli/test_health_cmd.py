@@ -204,3 +204,10 @@ def test_health_without_llm_keys_imports_no_sdk(tmp_path: Path) -> None:
     }
     assert done.returncode == 0
     assert not imported & {"anthropic", "openai", "opentelemetry", "pyarrow", "diskcache"}
+
+
+def test_check_is_repeatable_and_keeps_report_order(tmp_path: Path) -> None:
+    done = health(tmp_path, "--check", "memory", "--check", "config", "-f", "json")
+    data = report(done)
+    assert done.returncode == 0 and data["probe"] == "selected"
+    assert [c["name"] for c in data["checks"]] == ["config", "memory"]
