@@ -38,6 +38,9 @@ def run(
     chosen = registry.select(checks) if checks else None  # unknown names fail before anything runs
     context = context_for(config_file, timeout)
     if chosen is not None:
+        if context.settings is None and all(check.needs_settings for check in chosen):
+            # The chosen checks cannot run without settings: say why instead of skipping quietly.
+            chosen = [*registry.select(["config"]), *chosen]
         return run_checks(chosen, context, probe="selected")
     if probe is not None:
         return run_checks(registry.for_probe(probe, context), context, probe=probe.value)

@@ -16,7 +16,7 @@ def render(report: HealthReport) -> RenderableType:
     table.add_column("Check", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Time", justify="right", no_wrap=True)
-    table.add_column("Details")
+    table.add_column("Details", overflow="fold")
     for check in report.checks:
         outcome = check.outcome
         label = "skipped" if outcome.skipped else outcome.status.value

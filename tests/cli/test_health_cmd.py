@@ -211,3 +211,12 @@ def test_check_is_repeatable_and_keeps_report_order(tmp_path: Path) -> None:
     data = report(done)
     assert done.returncode == 0 and data["probe"] == "selected"
     assert [c["name"] for c in data["checks"]] == ["config", "memory"]
+
+
+def test_an_invalid_configuration_is_reported_whatever_checks_are_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "rules.toml").write_text('[[rules]]\nid = "X1"\n')
+    (tmp_path / "sentinel.toml").write_text('rule_files = ["rules.toml"]\n')
+    done = health(tmp_path, "--check", "detectors", "-f", "json")
+    data = report(done)
+    assert done.returncode == 1 and statuses(data) == {"config": "unhealthy", "detectors": "skipped"}
+    assert "rules.toml" in data["checks"][0]["message"]
