@@ -7,7 +7,7 @@ import pytest
 from tests.fake_llm_api import FakeLlmApi, running
 
 # Real servers (Pushgateway...) any test can use as fixtures.
-pytest_plugins = ["tests.fixtures.servers", "tests.fixtures.otlp"]
+pytest_plugins = ["tests.fixtures.servers", "tests.fixtures.otlp", "tests.fixtures.readonly"]
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,11 @@ body, the untrusted block the judge prompt carried, arrival time). Replies are
 scripted per API: queued ``Behaviour`` items are used first, then ``default``.
 Unless told otherwise the fake "judge" labels a text containing "ignore" as an
 injection (0.95) and anything else benign (0.9), and reports fixed token usage.
+
+``GET /v1/models`` answers in each API's own format (told apart by the
+``anthropic-version`` header the Anthropic SDK sends) with ``models``;
+the same queued behaviours apply. With ``accepted_keys`` set for an API, any
+other key gets that API's 401, as the real services answer.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
 Api = Literal["anthropic", "openai"]
+MODELS: dict[Api, tuple[str, ...]] = {
+    "anthropic": ("claude-haiku-5-5", "claude-sonnet-5-5"),
+    "openai": ("gpt-6-luna", "gpt-6"),
+}
 BLOCK = re.compile(r"<<<UNTRUSTED-([0-9a-f]{32})>>>\n(.*)\n<<<END-UNTRUSTED-\1>>>", re.DOTALL)
 INPUT_TOKENS = 1000
 OUTPUT_TOKENS = 100
@@ -74,6 +83,8 @@ class FakeLlmApi:
         self.queues: dict[Api, deque[Behaviour]] = {"anthropic": deque(), "openai": deque()}
         self.default: dict[Api, Behaviour] = {"anthropic": Behaviour(), "openai": Behaviour()}
         self.brain: Callable[[str | None], str] = judge_answer
+        self.models: dict[Api, tuple[str, ...]] = dict(MODELS)
+        self.accepted_keys: dict[Api, str | None] = {"anthropic": None, "openai": None}
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -125,6 +136,14 @@ class FakeLlmApi:
         with self._lock:
             self.requests.append(received)
 
+    def _key_refused(self, api: Api, headers: Any) -> bool:
+        wanted = self.accepted_keys[api]
+        if wanted is None:
+            return False
+        # Anthropic SDKs send x-api-key or (newer ones) a bearer token.
+        given = {headers.get("x-api-key"), headers.get("authorization")}
+        return not given & ({wanted, f"Bearer {wanted}"} if api == "anthropic" else {f"Bearer {wanted}"})
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -133,6 +152,26 @@ class FakeLlmApi:
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                if not path.endswith("/v1/models"):
+                    self._send(404, {"error": {"type": "not_found", "message": self.path}}, {})
+                    return
+                api: Api = "anthropic" if "anthropic-version" in self.headers else "openai"
+                received = Received(
+                    api, self.path, dict(self.headers), {}, "", "", time.monotonic(), self.client_address[1]
+                )
+                fake._record(received)
+                behaviour = fake._next(api)
+                if behaviour.delay:
+                    time.sleep(behaviour.delay)
+                if fake._key_refused(api, self.headers):
+                    self._send(401, _error(api, 401), {})
+                elif behaviour.status != 200:
+                    self._send(behaviour.status, _error(api, behaviour.status), behaviour.headers)
+                else:
+                    self._send(200, _models(api, fake.models[api]), behaviour.headers)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
@@ -166,6 +205,9 @@ class FakeLlmApi:
                         time.sleep(behaviour.delay)
                 finally:
                     fake._leave()
+                if fake._key_refused(api, self.headers):
+                    self._send(401, _error(api, 401), {})
+                    return
                 if behaviour.status != 200:
                     self._send(behaviour.status, _error(api, behaviour.status), behaviour.headers)
                     return
@@ -211,6 +253,23 @@ def _success(api: Api, model: str, text: str) -> dict[str, Any]:
             "completion_tokens": OUTPUT_TOKENS,
             "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
         },
+    }
+
+
+def _models(api: Api, ids: tuple[str, ...]) -> dict[str, Any]:
+    if api == "anthropic":
+        data = [
+            {"type": "model", "id": i, "display_name": i, "created_at": "2026-01-01T00:00:00Z"} for i in ids
+        ]
+        return {
+            "data": data,
+            "has_more": False,
+            "first_id": ids[0] if ids else None,
+            "last_id": ids[-1] if ids else None,
+        }
+    return {
+        "object": "list",
+        "data": [{"id": i, "object": "model", "created": 1767225600, "owned_by": "fake"} for i in ids],
     }
 
 

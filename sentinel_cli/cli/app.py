@@ -20,6 +20,7 @@ from sentinel_cli.cli import (
     detectors_cmd,
     eval_cmd,
     gen_monitoring_cmd,
+    health_cmd,
     report_cmd,
 )
 from sentinel_cli.cli.scan import EPILOG as SCAN_EPILOG
@@ -31,7 +32,7 @@ Guard LLM applications: scan prompts for prompt injection, jailbreaks, PII and s
 Works offline by default. Data goes to stdout (or -o), messages to stderr.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error,
-3 internal or runtime failure, 130 interrupted.
+3 internal or runtime failure, 130 interrupted. (sentinel health: 0 healthy, 1 not.)
 """
 
 app = typer.Typer(
@@ -69,6 +70,7 @@ app.command(name="costs", epilog=costs_cmd.EPILOG)(costs_cmd.costs)
 app.add_typer(cache_cmd.app, name="cache")
 app.command(name="gen-monitoring", epilog=gen_monitoring_cmd.EPILOG)(gen_monitoring_cmd.gen_monitoring)
 app.add_typer(report_cmd.app, name="report")
+app.command(name="health", epilog=health_cmd.EPILOG)(health_cmd.health)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ transaction per row. Timestamps are Unix seconds; reports group them in UTC.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,19 +67,49 @@ def ledger_path(data_dir: Path) -> Path:
     return data_dir / LEDGER_FILENAME
 
 
+def _open_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """Without writing. A WAL database needs its ``-shm`` file even to read; where the directory is
+    read-only and that file is gone, the file is read as immutable (nobody can be writing it then)."""
+    uri = path.resolve().as_uri()
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        db = sqlite3.connect(uri + query, uri=True, timeout=timeout, isolation_level=None)
+        try:
+            db.execute("SELECT 1 FROM calls LIMIT 1").fetchall()
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
+                raise
+            continue
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+    raise sqlite3.OperationalError("unable to open database file")
+
+
 class Ledger:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, timeout: float = BUSY_TIMEOUT_S) -> None:
+        """Open (creating it) for the judge; ``read_only`` opens an existing ledger without writing."""
         self.path = path
         try:
+            if read_only:
+                self._db = _open_read_only(path, timeout)
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except (OSError, sqlite3.Error) as exc:
             raise RuntimeFailure(f"{path}: cannot open the cost ledger: {exc}") from None
+
+    def summary(self) -> tuple[int, float | None, int]:
+        """Rows, the time of the newest row (``None`` when empty) and the schema version."""
+        rows, newest = self._db.execute("SELECT COUNT(*), MAX(ts) FROM calls").fetchone()
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        return int(rows), (float(newest) if newest is not None else None), int(version)
 
     def record(self, call: LlmCallRecord) -> None:
         try:

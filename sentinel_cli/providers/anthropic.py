@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import anthropic
 
-from sentinel_cli.providers.interface import Completion, Provider, ProviderConfig, ProviderError, status_error
+from sentinel_cli.providers.interface import (
+    Completion,
+    ModelList,
+    Provider,
+    ProviderConfig,
+    ProviderError,
+    status_error,
+)
+
+MODELS_PAGE = 1000
+"""The API's largest page: one request usually lists every model."""
 
 
 class AnthropicProvider(Provider):
@@ -18,14 +31,11 @@ class AnthropicProvider(Provider):
             max_retries=0,
         )
 
-    async def complete(self, system: str, user: str) -> Completion:
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SDK exceptions as ``ProviderError``; their text is dropped (it can quote the request)."""
         try:
-            message = await self._client.messages.create(
-                model=self.model,
-                max_tokens=self.config.max_output_tokens,
-                system=system,
-                messages=[{"role": "user", "content": user}],
-            )
+            yield
         except anthropic.APIStatusError as exc:
             raise status_error(self.name, exc.status_code, exc.response.headers) from None
         except anthropic.APITimeoutError:
@@ -34,9 +44,23 @@ class AnthropicProvider(Provider):
             raise ProviderError("connection", f"{self.name}: connection failed") from None
         except anthropic.AnthropicError as exc:
             raise ProviderError("other", f"{self.name}: {type(exc).__name__}") from None
+
+    async def complete(self, system: str, user: str) -> Completion:
+        with self._errors():
+            message = await self._client.messages.create(
+                model=self.model,
+                max_tokens=self.config.max_output_tokens,
+                system=system,
+                messages=[{"role": "user", "content": user}],
+            )
         text = "".join(block.text for block in message.content if block.type == "text")
         usage = message.usage
         return Completion(text=text, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens)
+
+    async def list_models(self) -> ModelList:
+        with self._errors():
+            page = await self._client.models.list(limit=MODELS_PAGE)
+        return ModelList(ids=tuple(model.id for model in page.data), complete=not page.has_next_page())
 
     async def aclose(self) -> None:
         await self._client.close()

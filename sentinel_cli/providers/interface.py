@@ -44,6 +44,15 @@ class Completion:
     output_tokens: int
 
 
+@dataclass(frozen=True, slots=True)
+class ModelList:
+    """The first page of the models a key may use (``sentinel health`` checks a key with it)."""
+
+    ids: tuple[str, ...]
+    complete: bool
+    """False when the API has more pages: a model missing from ``ids`` may still exist."""
+
+
 class ProviderError(Exception):
     """A failed call, reduced to what retries and failover need. The message is safe to show."""
 
@@ -126,6 +135,10 @@ class Provider(ABC):
     @abstractmethod
     async def complete(self, system: str, user: str) -> Completion:
         """One request: a system instruction and one user message. Raises ``ProviderError``."""
+
+    async def list_models(self) -> ModelList:
+        """A cheap authenticated call (no tokens spent): the models the key may use."""
+        raise ProviderError("other", f"{self.name}: listing models is not supported")
 
     async def aclose(self) -> None:
         """Release connections (the SDK client)."""

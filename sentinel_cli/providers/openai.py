@@ -5,9 +5,19 @@ Plain chat messages, so any OpenAI-compatible gateway works through ``base_url``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import openai
 
-from sentinel_cli.providers.interface import Completion, Provider, ProviderConfig, ProviderError, status_error
+from sentinel_cli.providers.interface import (
+    Completion,
+    ModelList,
+    Provider,
+    ProviderConfig,
+    ProviderError,
+    status_error,
+)
 
 
 class OpenAIProvider(Provider):
@@ -21,13 +31,11 @@ class OpenAIProvider(Provider):
             max_retries=0,
         )
 
-    async def complete(self, system: str, user: str) -> Completion:
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SDK exceptions as ``ProviderError``; their text is dropped (a 401 quotes part of the key)."""
         try:
-            response = await self._client.chat.completions.create(
-                model=self.model,
-                max_completion_tokens=self.config.max_output_tokens,
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-            )
+            yield
         except openai.APIStatusError as exc:
             raise status_error(self.name, exc.status_code, exc.response.headers) from None
         except openai.APITimeoutError:
@@ -36,6 +44,14 @@ class OpenAIProvider(Provider):
             raise ProviderError("connection", f"{self.name}: connection failed") from None
         except openai.OpenAIError as exc:
             raise ProviderError("other", f"{self.name}: {type(exc).__name__}") from None
+
+    async def complete(self, system: str, user: str) -> Completion:
+        with self._errors():
+            response = await self._client.chat.completions.create(
+                model=self.model,
+                max_completion_tokens=self.config.max_output_tokens,
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            )
         text = (response.choices[0].message.content or "") if response.choices else ""
         usage = response.usage
         return Completion(
@@ -43,6 +59,11 @@ class OpenAIProvider(Provider):
             input_tokens=usage.prompt_tokens if usage else 0,
             output_tokens=usage.completion_tokens if usage else 0,
         )
+
+    async def list_models(self) -> ModelList:
+        with self._errors():
+            page = await self._client.models.list()
+        return ModelList(ids=tuple(model.id for model in page.data), complete=not page.has_next_page())
 
     async def aclose(self) -> None:
         await self._client.close()

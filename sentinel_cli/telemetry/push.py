@@ -18,12 +18,16 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from prometheus_client.exposition import push_to_gateway, pushadd_to_gateway
 from prometheus_client.registry import CollectorRegistry
 
 from sentinel_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from sentinel_cli.config import Settings
 
 RETRY_DELAY_S = 0.5
 """First pause between attempts; it doubles each time (capped at 5 s)."""
@@ -54,6 +58,25 @@ class PushResult:
     ok: bool
     attempts: int
     error: str | None = None
+
+
+def config_from_settings(settings: Settings) -> PushConfig | None:
+    """The push the settings ask for, or ``None`` without a ``pushgateway_url``."""
+    if not settings.pushgateway_url:
+        return None
+    return PushConfig(
+        url=settings.pushgateway_url,
+        job=settings.push_job,
+        groups=dict(settings.push_groups),
+        username=settings.push_username,
+        password=settings.push_password.get_secret_value(),
+        ca_file=settings.push_ca_file,
+        cert_file=settings.push_cert_file,
+        key_file=settings.push_key_file,
+        insecure=settings.push_insecure,
+        timeout=settings.push_timeout,
+        retries=settings.push_retries,
+    )
 
 
 def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
@@ -102,11 +125,28 @@ def _ssl_context(config: PushConfig) -> ssl.SSLContext:
 Handler = Callable[[str, str, float | None, list[tuple[str, str]], bytes], Callable[[], None]]
 
 
-def _handler(config: PushConfig) -> Handler:
-    """A prometheus_client push handler with basic auth and our TLS settings."""
+def _authorization(config: PushConfig) -> str | None:
+    """The basic-auth header value from the settings, else from the URL; ``None`` without a user."""
     _, url_user, url_password = _split_credentials(config.url)
     username = config.username if config.username is not None else url_user
+    if username is None:
+        return None
     password = config.password or url_password or ""
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
+def _open(config: PushConfig, request: urllib.request.Request, timeout: float | None) -> int:
+    """Send with our auth and TLS settings; the status (``HTTPError`` for any non-success)."""
+    authorization = _authorization(config)
+    if authorization is not None:
+        request.add_header("Authorization", authorization)
+    context = _ssl_context(config) if request.full_url.startswith("https:") else None
+    with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+        return int(response.status)
+
+
+def _handler(config: PushConfig) -> Handler:
+    """A prometheus_client push handler with basic auth and our TLS settings."""
 
     def handle(
         url: str, method: str, timeout: float | None, headers: list[tuple[str, str]], data: bytes
@@ -115,17 +155,33 @@ def _handler(config: PushConfig) -> Handler:
             request = urllib.request.Request(url, data=data, method=method)
             for name, value in headers:
                 request.add_header(name, value)
-            if username is not None:
-                token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
-                request.add_header("Authorization", f"Basic {token}")
-            context = _ssl_context(config) if url.startswith("https:") else None
-            # urlopen raises HTTPError for any status that is not a success.
-            with urllib.request.urlopen(request, timeout=timeout, context=context):
-                pass
+            _open(config, request, timeout)
 
         return send
 
     return handle
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyResult:
+    ok: bool
+    url: str
+    """The URL asked, without credentials."""
+    status: int | None = None
+    error: str | None = None
+
+
+def ready(config: PushConfig, timeout: float) -> ReadyResult:
+    """Ask the Pushgateway's ``/-/ready`` with the push's own auth and TLS settings (one attempt)."""
+    base, _, _ = _split_credentials(config.url)
+    url = base.rstrip("/") + "/-/ready"
+    try:
+        status = _open(config, urllib.request.Request(url, method="GET"), timeout)
+    except Exception as exc:  # noqa: BLE001 - every failure is an answer here
+        reason, _ = _describe(exc)
+        code = exc.code if isinstance(exc, urllib.error.HTTPError) else None
+        return ReadyResult(ok=False, url=url, status=code, error=reason)
+    return ReadyResult(ok=True, url=url, status=status)
 
 
 def _describe(exc: BaseException) -> tuple[str, bool]:

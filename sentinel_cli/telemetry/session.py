@@ -76,22 +76,11 @@ class Telemetry:
     def _start(self) -> None:
         s = self.settings
         if s.pushgateway_url:
-            from sentinel_cli.telemetry.push import PushConfig, check_config
+            from sentinel_cli.telemetry.push import check_config, config_from_settings
 
-            self.push_config = PushConfig(
-                url=s.pushgateway_url,
-                job=s.push_job,
-                groups=dict(s.push_groups),
-                username=s.push_username,
-                password=s.push_password.get_secret_value(),
-                ca_file=s.push_ca_file,
-                cert_file=s.push_cert_file,
-                key_file=s.push_key_file,
-                insecure=s.push_insecure,
-                timeout=s.push_timeout,
-                retries=s.push_retries,
-            )
-            check_config(self.push_config)
+            self.push_config = config_from_settings(s)
+            if self.push_config is not None:
+                check_config(self.push_config)
         if s.trace != "off":
             from sentinel_cli.telemetry.tracing import Tracing
 

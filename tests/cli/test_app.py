@@ -29,7 +29,7 @@ def test_version() -> None:
             ["config", "init"],
             ["config", "validate"],
         ),
-        *(["gen-monitoring"], ["report"], ["report", "patterns"]),
+        *(["gen-monitoring"], ["report"], ["report", "patterns"], ["health"]),
     ],
 )
 def test_help_on_every_command(command: list[str]) -> None:

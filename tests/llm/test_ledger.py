@@ -94,3 +94,28 @@ def test_unwritable_place_is_a_clear_runtime_failure(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(RuntimeFailure, match="cost ledger"):
         Ledger(blocker / "sub" / "l.sqlite3")
+
+
+def test_read_only_reads_without_writing(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite3"
+    writer = Ledger(path)
+    writer.record(call(100.0, 1.0))
+    writer.record(call(300.0, 2.0))
+    writer.close()
+    reader = Ledger(path, read_only=True)
+    assert reader.summary() == (2, 300.0, 1)
+    assert reader.spend_since({"daily": 200.0}) == {"daily": 2.0}
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader._db.execute("DELETE FROM calls")
+    reader.close()
+
+
+def test_read_only_never_creates_a_ledger(tmp_path: Path) -> None:
+    from sentinel_cli.errors import RuntimeFailure
+
+    with pytest.raises(RuntimeFailure, match="cannot open the cost ledger"):
+        Ledger(tmp_path / "missing" / "l.sqlite3", read_only=True)
+    assert not (tmp_path / "missing").exists()
+    (tmp_path / "not-a-ledger.sqlite3").write_bytes(b"this is not SQLite" * 100)
+    with pytest.raises(RuntimeFailure, match="cannot open the cost ledger"):
+        Ledger(tmp_path / "not-a-ledger.sqlite3", read_only=True)

@@ -76,3 +76,31 @@ def test_connection_refused_is_a_connection_error(fake_llm: FakeLlmApi) -> None:
     with pytest.raises(ProviderError) as info:
         complete(p)
     assert info.value.kind == "connection"
+
+
+def list_models(p: Provider) -> object:
+    async def go() -> object:
+        try:
+            return await p.list_models()
+        finally:
+            await p.aclose()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("name", ["anthropic", "openai"])
+def test_list_models_is_one_authenticated_get(fake_llm: FakeLlmApi, name: str) -> None:
+    fake_llm.accepted_keys[name] = KEY  # type: ignore[index]
+    models = list_models(provider(fake_llm, name))
+    assert models.ids == fake_llm.models[name] and models.complete  # type: ignore[attr-defined,index]
+    (received,) = fake_llm.calls()
+    assert received.api == name and received.path.split("?")[0].endswith("/v1/models")
+
+
+@pytest.mark.parametrize("name", ["anthropic", "openai"])
+def test_list_models_with_a_refused_key_is_an_auth_error(fake_llm: FakeLlmApi, name: str) -> None:
+    fake_llm.accepted_keys[name] = "another-key"  # type: ignore[index]
+    with pytest.raises(ProviderError) as info:
+        list_models(provider(fake_llm, name))
+    assert (info.value.kind, info.value.status) == ("auth", 401)
+    assert KEY not in str(info.value)

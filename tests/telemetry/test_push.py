@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
-import ssl
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from sentinel_cli.telemetry.metrics import RunMetrics
 from sentinel_cli.telemetry.push import PushConfig, push
-from tests.fixtures.servers import Pushgateway, closed_port, start_pushgateway, stop, wait_until
+from tests.fixtures.servers import PUSH_PASSWORD as PASSWORD
+from tests.fixtures.servers import Pushgateway, closed_port, stop
 from tests.helpers import SAMPLES, cli_env, run_cli
 
 SAMPLE = SAMPLES / "prompts.jsonl"
@@ -140,34 +136,6 @@ def test_client_error_is_not_retried(pushgateway: Pushgateway) -> None:
 
 
 # -- TLS and basic auth against a real Pushgateway -----------------------------------
-
-PASSWORD = "s3cret"
-# bcrypt of PASSWORD (cost 12), for the Pushgateway's web config; fixed so the test needs no bcrypt library.
-PASSWORD_HASH = "$2b$12$KWuXo0HqKb6jq.5ATFl8.OGqTiMWYH65Q1oGcFhbGGsXTf8G5dFIm"
-
-
-@pytest.fixture
-def secure_pushgateway(tmp_path: Path) -> Pushgateway:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed (needed to make a test certificate)")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    config = tmp_path / "web.yml"
-    config.write_text(
-        f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\n"
-        f"basic_auth_users:\n  sentinel: {PASSWORD_HASH}\n"
-    )
-    gateway = start_pushgateway(tmp_path, (f"--web.config.file={config}",), scheme="https")
-    import base64
-
-    gateway.headers = {"Authorization": "Basic " + base64.b64encode(f"sentinel:{PASSWORD}".encode()).decode()}
-    gateway.context = ssl.create_default_context(cafile=str(cert))
-    wait_until(lambda: gateway.get("/-/ready")[0] == 200, what="pushgateway ready")
-    return gateway
 
 
 def test_push_over_tls_with_basic_auth(secure_pushgateway: Pushgateway, tmp_path: Path) -> None:
