@@ -23,12 +23,13 @@ ENTRY_POINT_GROUP = "sentinel.detectors"
 BUILTINS: dict[str, str] = {
     "heuristics": "sentinel_cli.detectors.heuristics:HeuristicDetector",
     "unicode": "sentinel_cli.detectors.unicode:UnicodeDetector",
+    "model": "sentinel_cli.detectors.model:ModelDetector",
     "pii": "sentinel_cli.detectors.pii:PiiDetector",
     "secrets": "sentinel_cli.detectors.secrets:SecretsDetector",
 }
 """Detector id -> ``module:class``. Order is the order detectors run in."""
 
-DEFAULT_DETECTORS: tuple[str, ...] = ("heuristics", "unicode", "pii", "secrets")
+DEFAULT_DETECTORS: tuple[str, ...] = ("heuristics", "unicode", "model", "pii", "secrets")
 """What runs when ``--detectors`` is not given: every local, offline detector."""
 
 

@@ -1,0 +1,94 @@
+"""The local learned detector: a calibrated linear model over character and word n-grams.
+
+It reads the folded text (``features.canonical``), scores it window by window
+and reports one finding, ``ML001``, for the most suspicious window when the
+calibrated probability reaches the model's floor. Its ``confidence`` is that
+probability, so the engine's noisy-OR combines it with rule evidence: a
+strong rule hit blocks on its own, and the model alone can flag or block at
+the mode's thresholds.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Self
+
+from sentinel_cli.detectors.base import Detector
+from sentinel_cli.detectors.heuristics import evidence_of
+from sentinel_cli.localmodel import features
+from sentinel_cli.localmodel.artifact import DEFAULT_PATH
+from sentinel_cli.localmodel.classifier import Classifier, best_window
+from sentinel_cli.model import Category, Finding, RuleInfo, Severity
+from sentinel_cli.normalize import Document
+
+if TYPE_CHECKING:
+    from sentinel_cli.config import Settings
+
+RULE_ID = "ML001"
+_RULE = RuleInfo(
+    id=RULE_ID,
+    name="learned-classifier",
+    detector="model",
+    category=Category.DIRECT_INJECTION,
+    severity=Severity.MEDIUM,
+    confidence=0.0,
+    description="A learned classifier finds the text likely to be a prompt injection or jailbreak.",
+    help="Confidence is the model's calibrated probability; see the model card for its data and metrics.",
+    tags=("model",),
+)
+
+
+@cache
+def shared_classifier(path: Path = DEFAULT_PATH) -> Classifier:
+    """Load each model file once per process: detectors built per run share it."""
+    return Classifier.load(path)
+
+
+def severity_of(probability: float) -> Severity:
+    if probability >= 0.9:
+        return Severity.HIGH
+    if probability >= 0.6:
+        return Severity.MEDIUM
+    return Severity.LOW
+
+
+class ModelDetector(Detector):
+    """Scores every window of the text with the shipped classifier; reports the worst one."""
+
+    id: ClassVar[str] = "model"
+    description: ClassVar[str] = "Local learned classifier (char and word n-grams, calibrated)."
+
+    def __init__(self, classifier: Classifier) -> None:
+        self._classifier = classifier
+        self.version = classifier.version  # type: ignore[misc]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(shared_classifier())
+
+    def rules(self) -> list[RuleInfo]:
+        return [_RULE]
+
+    def detect(self, doc: Document) -> list[Finding]:
+        classifier = self._classifier
+        margin, start, end = best_window(classifier, doc.text)
+        probability = classifier.probability(margin)
+        if probability < classifier.floor:
+            return []
+        window = features.canonical(doc.text[start:end])
+        jailbreak = classifier.jailbreak_probability(window) >= 0.5
+        return [
+            Finding(
+                rule_id=RULE_ID,
+                detector=self.id,
+                category=Category.JAILBREAK if jailbreak else Category.DIRECT_INJECTION,
+                severity=severity_of(probability),
+                confidence=probability,
+                start=start,
+                end=end,
+                evidence=evidence_of(doc.text, start, end),
+                view="canonical",
+                description=_RULE.description,
+            )
+        ]

@@ -1,0 +1,86 @@
+"""Turn text into the model's features: character 3-5-grams and word 1-2-grams.
+
+The same functions run at training and at serving time, so what the model saw
+is exactly what it scores. Features are *sets* (binary presence), each block
+later scaled by ``1/sqrt(size)``, which keeps a short attack inside a long
+window visible and makes the featuriser cheap: slicing, ``set`` and ``dict``
+lookups, all in C.
+
+Everything is deterministic: no ``hash()`` (salted per process), no random.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+CHAR_NGRAMS = (3, 4, 5)
+WINDOW = 1200
+"""Characters per scoring window; long inputs are scored window by window."""
+STRIDE = 600
+"""Step between windows: they overlap by half, so no phrase falls between two."""
+
+_WORD = re.compile(r"\w+")
+# Invisible and format characters an attacker inserts to split trigger words.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
+    + list(range(0x200B, 0x2010))
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2060, 0x2070))
+    + list(range(0xFE00, 0xFE10))
+    + list(range(0xE0000, 0xE0080)),
+)
+
+
+def canonical(text: str) -> str:
+    """The folded text the model reads: NFKC, invisibles removed, casefolded, spaces collapsed.
+
+    One small function so the normaliser's ``Document.canonical`` can replace
+    the local folding in one line.
+    """
+    folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold()
+    return " ".join(folded.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Grams:
+    """The distinct features of one window of text."""
+
+    chars: frozenset[str] | set[str]
+    words: set[str]
+
+
+def grams(folded: str) -> Grams:
+    """Character n-grams (with word-boundary spaces) and word uni- and bigrams of folded text."""
+    padded = f" {folded} "
+    size = len(padded)
+    chars = {padded[i : i + CHAR_NGRAMS[0]] for i in range(size - CHAR_NGRAMS[0] + 1)}
+    for n in CHAR_NGRAMS[1:]:
+        chars.update([padded[i : i + n] for i in range(size - n + 1)])
+    tokens = _WORD.findall(folded)
+    words = set(tokens)
+    words.update([f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)])
+    return Grams(chars, words)
+
+
+def windows(text: str, size: int = WINDOW, stride: int = STRIDE) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` spans covering ``text``: one span when it fits, else overlapping ones.
+
+    Spans end on whitespace where one is near, so a word is not cut in two.
+    """
+    length = len(text)
+    if length <= size:
+        yield 0, length
+        return
+    start = 0
+    while True:
+        end = min(start + size, length)
+        if end < length:
+            cut = text.rfind(" ", start + size - 64, end)
+            end = cut if cut > start else end
+        yield start, end
+        if end >= length:
+            return
+        start = max(end - (size - stride), start + 1)
