@@ -45,7 +45,9 @@ def _floats(values: Sequence[float]) -> bytes:
     return data.tobytes()
 
 
-def dump(header: Mapping[str, Any], vocab: Mapping[str, Sequence[str]], weights: Mapping[str, Sequence[float]]) -> bytes:
+def dump(
+    header: Mapping[str, Any], vocab: Mapping[str, Sequence[str]], weights: Mapping[str, Sequence[float]]
+) -> bytes:
     """Serialise a model; sections are written in sorted name order, so output is stable."""
     sections: list[list[Any]] = []
     blobs: list[bytes] = []

@@ -70,9 +70,7 @@ class Classifier:
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     @staticmethod
-    def _linear(
-        found: features.Grams, char: dict[str, float], word: dict[str, float], bias: float
-    ) -> float:
+    def _linear(found: features.Grams, char: dict[str, float], word: dict[str, float], bias: float) -> float:
         total = bias
         if found.chars:
             total += math.fsum(map(char.get, found.chars, repeat(0.0))) / math.sqrt(len(found.chars))

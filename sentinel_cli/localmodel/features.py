@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 CHAR_NGRAMS = (3, 4, 5)
 WINDOW = 1200
@@ -22,15 +23,20 @@ WINDOW = 1200
 STRIDE = 600
 """Step between windows: they overlap by half, so no phrase falls between two."""
 
+EDGE_LINES = 3
+"""Documents with at least this many line breaks get first- and last-line features."""
+
 _WORD = re.compile(r"\w+")
 # Invisible and format characters an attacker inserts to split trigger words.
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
-    + list(range(0x200B, 0x2010))
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2060, 0x2070))
-    + list(range(0xFE00, 0xFE10))
-    + list(range(0xE0000, 0xE0080)),
+    [
+        *(0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0),
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2070),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0000, 0xE0080),
+    ]
 )
 
 
@@ -41,7 +47,8 @@ def canonical(text: str) -> str:
     the local folding in one line.
     """
     folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold()
-    return " ".join(folded.split())
+    lines = (" ".join(line.split()) for line in folded.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +68,14 @@ def grams(folded: str) -> Grams:
         chars.update([padded[i : i + n] for i in range(size - n + 1)])
     tokens = _WORD.findall(folded)
     words = set(tokens)
-    words.update([f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)])
+    words.update([f"{a} {b}" for a, b in pairwise(tokens)])
+    if folded.count("\n") >= EDGE_LINES:
+        # Text at the edges of a multi-line document gets its own features: an
+        # instruction tacked onto a document is the shape of indirect injection.
+        head, _, rest = folded.partition("\n")
+        tail = rest.rpartition("\n")[2]
+        words.update(["^" + t for t in _WORD.findall(head)])
+        words.update(["$" + t for t in _WORD.findall(tail)])
     return Grams(chars, words)
 
 

@@ -98,17 +98,63 @@ def derived_rows(extra: Sequence[Row]) -> list[Row]:
             cut = cut if cut > 0 else len(body) // 2
             text = f"{body[:cut]}\n\n{attack.text}\n\n{body[cut:]}"
         derived.append(
-            Row(text, "injection", f"derived:indirect<{attack.source}>", f"indirect:{where}",
-                doc.lang, group=attack.group or f"attack:{attack.text[:80]}", tags=("indirect", "derived"))  # fmt: skip
+            Row(
+                text,
+                "injection",
+                f"derived:indirect<{attack.source}>",
+                f"indirect:{where}",
+                doc.lang,
+                group=attack.group or f"attack:{attack.text[:80]}",
+                tags=("indirect", "derived"),
+            )
         )
     for index, attack in enumerate(attacks + jailbreaks):
         how = ("leet", "homoglyph", "spacing")[index % 3]
         derived.append(
-            replace(attack, text=obfuscate(attack.text, how, rng), source=f"derived:{how}<{attack.source}>",
-                    category=f"obfuscated:{how}", tags=("obfuscation", "derived"),
-                    group=attack.group or f"attack:{attack.text[:80]}")  # fmt: skip
+            replace(
+                attack,
+                text=obfuscate(attack.text, how, rng),
+                source=f"derived:{how}<{attack.source}>",
+                category=f"obfuscated:{how}",
+                tags=("obfuscation", "derived"),
+                group=attack.group or f"attack:{attack.text[:80]}",
+            )
         )
     return derived
+
+
+def dev_contrasts(dev: Sequence[Row]) -> list[Row]:
+    """The clean document behind each dev indirect injection, as a benign row.
+
+    BIPIA builds an injection by joining an attack string to a document; taking
+    the attack off again gives the document alone, so the model learns that the
+    attack, not the document, is the signal. Each carries its parent's id:
+    cross-validation leaves it out whenever the parent is being scored.
+    """
+    rows = []
+    for row in dev:
+        attack, position = row.meta.get("attack"), row.meta.get("position")
+        if not attack or row.label == "benign":
+            continue
+        if position == "start" and row.text.startswith(attack + "\n"):
+            text = row.text[len(attack) + 1 :]
+        elif position == "end" and row.text.endswith("\n" + attack):
+            text = row.text[: -len(attack) - 1]
+        else:
+            continue
+        rows.append(
+            Row(
+                text,
+                "benign",
+                "derived:dev_clean_document",
+                f"document:{row.category}",
+                row.lang,
+                group=row.group,
+                tags=("document", "derived"),
+                meta={"parent": row.meta["id"]},
+            )
+        )
+    return rows
 
 
 def with_groups(rows: Sequence[Row]) -> list[Row]:

