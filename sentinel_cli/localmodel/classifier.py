@@ -9,7 +9,6 @@ jailbreak from an injection; it is built only when a finding is reported.
 from __future__ import annotations
 
 import math
-from itertools import repeat
 from pathlib import Path
 
 from sentinel_cli.localmodel import features
@@ -71,11 +70,15 @@ class Classifier:
 
     @staticmethod
     def _linear(found: features.Grams, char: dict[str, float], word: dict[str, float], bias: float) -> float:
+        # Set intersection probes the dict in C and leaves only the known grams;
+        # fsum makes the total independent of set order (and so of PYTHONHASHSEED).
         total = bias
         if found.chars:
-            total += math.fsum(map(char.get, found.chars, repeat(0.0))) / math.sqrt(len(found.chars))
+            known = char.keys() & found.chars
+            total += math.fsum(map(char.__getitem__, known)) / math.sqrt(len(found.chars))
         if found.words:
-            total += math.fsum(map(word.get, found.words, repeat(0.0))) / math.sqrt(len(found.words))
+            known = word.keys() & found.words
+            total += math.fsum(map(word.__getitem__, known)) / math.sqrt(len(found.words))
         return total
 
 

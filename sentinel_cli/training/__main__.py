@@ -15,16 +15,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sentinel_cli.localmodel import features
-from sentinel_cli.localmodel.artifact import DEFAULT_PATH, loads
-from sentinel_cli.training import card
-from sentinel_cli.training.dataset import derived_rows, dev_contrasts, drop_overlap, with_groups
-from sentinel_cli.training.evaluate import BLOCK, FLAG, cross_validate, leave_one_source_out, metrics
-from sentinel_cli.training.fetch import fetch_all
-from sentinel_cli.training.fit import Params, featurise, train
-from sentinel_cli.training.sources import Row, read_dev, read_packages
+from sentinel_cli.localmodel.artifact import DEFAULT_PATH
+
+if TYPE_CHECKING:
+    from sentinel_cli.training.sources import Row
 
 MODEL_VERSION = "1.0.0"
 FIXED_INPUTS = (
@@ -52,6 +49,10 @@ def family(row: Row) -> str:
 
 
 def build_rows(dev_path: Path, cache: Path) -> tuple[list[Row], int]:
+    from sentinel_cli.training.dataset import derived_rows, dev_contrasts, drop_overlap, with_groups
+    from sentinel_cli.training.fetch import fetch_all
+    from sentinel_cli.training.sources import read_dev, read_packages
+
     dev = read_dev(dev_path)
     extra = with_groups(read_packages(fetch_all(cache)))
     extra, dropped = drop_overlap(extra, dev)
@@ -59,6 +60,8 @@ def build_rows(dev_path: Path, cache: Path) -> tuple[list[Row], int]:
 
 
 def _summaries(scored: Sequence[Any]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    from sentinel_cli.training.evaluate import BLOCK, metrics
+
     cv = {
         "model alone": metrics(scored, lambda s: s.model),
         "heuristics alone": metrics(scored, lambda s: s.heuristics),
@@ -82,6 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation (quick rebuilds)")
     parser.add_argument("--loso", action="store_true", help="also run leave-one-source-out")
     args = parser.parse_args(argv)
+    try:
+        from sentinel_cli.localmodel.artifact import loads
+        from sentinel_cli.training import card
+        from sentinel_cli.training.evaluate import BLOCK, FLAG, cross_validate, leave_one_source_out
+        from sentinel_cli.training.fit import Params, featurise, train
+    except ImportError as exc:
+        print(f"training needs the 'train' extra (pip install '.[train]'): {exc}", file=sys.stderr)
+        return 2
+    if not args.dev.is_file():
+        print(f"dev set not found: {args.dev} (give --dev PATH)", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     params = Params()
     version = MODEL_VERSION

