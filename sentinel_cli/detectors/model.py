@@ -10,6 +10,8 @@ the mode's thresholds.
 
 from __future__ import annotations
 
+import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
     from sentinel_cli.config import Settings
 
 RULE_ID = "ML001"
+EVIDENCE_SEARCH = 400
+"""Windows longer than this get their most telling sentence picked out for the evidence."""
+_SEGMENT = re.compile(r"[^\n.!?。！？]+[.!?。！？]*")
 _RULE = RuleInfo(
     id=RULE_ID,
     name="learned-classifier",
@@ -70,14 +75,29 @@ class ModelDetector(Detector):
     def rules(self) -> list[RuleInfo]:
         return [_RULE]
 
+    def _telling_part(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The sentence or line of a window that scores highest, for the evidence excerpt.
+
+        The window is what was scored; the excerpt should show a person why.
+        """
+        best, span = -math.inf, (start, end)
+        if end - start <= EVIDENCE_SEARCH:
+            return span
+        for match in _SEGMENT.finditer(text, start, end):
+            if len(match.group()) >= 12:
+                margin = self._classifier.margin(features.canonical(match.group()))
+                if margin > best:
+                    best, span = margin, (match.start(), match.end())
+        return span
+
     def detect(self, doc: Document) -> list[Finding]:
         classifier = self._classifier
-        margin, start, end = best_window(classifier, doc.text)
-        probability = classifier.probability(margin)
-        if probability < classifier.floor:
+        window = best_window(classifier, doc.text)
+        probability = classifier.probability(window.margin)
+        if probability < classifier.floor or window.grams is None:
             return []
-        window = features.canonical(doc.text[start:end])
-        jailbreak = classifier.jailbreak_probability(window) >= 0.5
+        start, end = window.start, window.end
+        jailbreak = classifier.jailbreak_probability(window.grams) >= 0.5
         return [
             Finding(
                 rule_id=RULE_ID,
@@ -87,7 +107,7 @@ class ModelDetector(Detector):
                 confidence=probability,
                 start=start,
                 end=end,
-                evidence=evidence_of(doc.text, start, end),
+                evidence=evidence_of(doc.text, *self._telling_part(doc.text, start, end)),
                 view="canonical",
                 description=_RULE.description,
             )

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-CHAR_NGRAMS = (3, 4, 5)
+CHAR_NGRAMS = (3, 5)
 WINDOW = 1200
 """Characters per scoring window; long inputs are scored window by window."""
 STRIDE = 600

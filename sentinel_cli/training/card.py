@@ -99,7 +99,7 @@ def render(
     features = sum(
         count for name, _, _, count in header["sections"] if name in ("char", "word") and _ == "vocab"
     )
-    grams = f"{header['char_ngrams'][0]}-{header['char_ngrams'][-1]}"
+    grams = " and ".join(f"{n}-" for n in header["char_ngrams"])
     machine = {"version": version, "sha256": sha256, "feature_hashes": feature_hashes, "cv": cv}
     loso_lines = [
         "| held-out source | benign/inj/jb | recall | FPR | AUC | +rules recall | +rules FPR |",
@@ -131,8 +131,11 @@ def render(
 - **Windows**: inputs longer than {header["window"]} characters are scored in windows of
   {header["window"]} characters every {header["stride"]}; the record gets the highest window.
 - **Calibration**: Platt scaling (a={header["platt"][0]:.4f}, b={header["platt"][1]:.4f}) fitted on
-  out-of-fold window-max margins (3 group folds); the detector reports a finding when the calibrated
-  probability is at least {header["floor"]}.
+  out-of-fold window-max margins (3 group folds), then moved by Bayes' rule from the training mix
+  ({header.get("trained_prior", 0):.1%} attacks) to a deployment prior of {header.get("prior", 0):.0%}
+  attacks: real traffic holds far fewer attacks than training data, and a false alarm in a CI gate
+  costs more than a missed weak signal. On the dev mix (41% attacks) the probabilities are therefore
+  conservative. The detector reports a finding when the probability is at least {header["floor"]}.
 - **Intended use**: one signal among several in `sentinel scan`; it is combined with the rule packs by
   the engine's noisy-OR. It is not a content-safety (harmful request) classifier.
 

@@ -19,10 +19,11 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sentinel_cli.config import load_settings
 from sentinel_cli.detectors.model import ModelDetector
 from sentinel_cli.detectors.registry import create
-from sentinel_cli.engine import THRESHOLDS, Engine, EngineOptions
+from sentinel_cli.engine import THRESHOLDS, Engine, EngineOptions, combine_scores
 from sentinel_cli.localmodel.artifact import loads
-from sentinel_cli.localmodel.classifier import Classifier
+from sentinel_cli.localmodel.classifier import Classifier, best_window
 from sentinel_cli.model import Location, Mode, Prompt
+from sentinel_cli.normalize import Document
 from sentinel_cli.training.fit import SEED, Featurised, Params, train
 from sentinel_cli.training.sources import Row
 
@@ -43,23 +44,14 @@ def score_rows(blob: bytes, rows: Sequence[Row]) -> list[Scored]:
     heuristics = create(["heuristics"], load_settings(discover=False, environment=False))
     model = ModelDetector(classifier)
     rules_only = Engine(heuristics, EngineOptions())
-    both = Engine([*heuristics, model], EngineOptions())
     scored = []
     for row in rows:
-        prompt = Prompt(id="cv", text=row.text, location=Location("cv"))
-        margin = max((classifier.margin(c) for c in _window_texts(row.text)), default=float("-inf"))
-        scored.append(
-            Scored(
-                row, classifier.probability(margin), rules_only.scan(prompt).score, both.scan(prompt).score
-            )
-        )
+        rules = rules_only.scan(Prompt(id="cv", text=row.text, location=Location("cv")))
+        # The engine's own combination of the rule findings and the shipped detector's finding.
+        combined = combine_scores([*rules.findings, *model.detect(Document(row.text))])
+        probability = classifier.probability(best_window(classifier, row.text).margin)
+        scored.append(Scored(row, probability, rules.score, combined))
     return scored
-
-
-def _window_texts(text: str) -> list[str]:
-    from sentinel_cli.localmodel import features
-
-    return [features.canonical(text[s:e]) for s, e in features.windows(text)]
 
 
 def metrics(

@@ -19,7 +19,7 @@ from sklearn.model_selection import GroupKFold
 
 from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import dump, loads
-from sentinel_cli.localmodel.classifier import Classifier, best_window
+from sentinel_cli.localmodel.classifier import FORMAT, Classifier, best_window
 from sentinel_cli.training.sources import Row
 
 SEED = 20261126
@@ -27,14 +27,15 @@ SEED = 20261126
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    c: float = 8.0
+    c: float = 16.0
     category_c: float = 4.0
+    category_features: int = 5_000
     min_df: int = 2
     max_features: int = 40_000
     floor: float = 0.05
     calibration_folds: int = 3
     balanced: bool = True
-    prior: float | None = None
+    prior: float | None = 0.1
     """Share of attacks the probabilities are calibrated for (None: the training mix)."""
     nb: bool = True
 
@@ -125,11 +126,14 @@ def _fit_linear(
     cat = _logistic(params.category_c, True).fit(matrix[malicious], jail)
     weights = (main.coef_[0] * scale).astype(np.float32)
     cat_weights = (cat.coef_[0] * scale).astype(np.float32)
+    # The category head only names the attack: its strongest few thousand features do.
+    cat_keep = np.sort(np.argsort(-np.abs(cat_weights), kind="stable")[: params.category_features])
+    cat_keep = cat_keep[cat_weights[cat_keep] != 0]
     n_char = len(char_cols)
     is_char = keep < n_char
     char_keep, word_keep = np.flatnonzero(is_char), np.flatnonzero(~is_char)
     header = {
-        "format": 1,
+        "format": FORMAT,
         "version": version,
         "char_ngrams": list(features.CHAR_NGRAMS),
         "window": features.WINDOW,
@@ -139,17 +143,20 @@ def _fit_linear(
         "platt": [1.0, 0.0],
         "floor": params.floor,
     }
+    cat_char, cat_word = cat_keep[is_char[cat_keep]], cat_keep[~is_char[cat_keep]]
     blob = dump(
         header,
         {
             "char": [feats.char_names[i] for i in char_cols[keep[char_keep]]],
             "word": [feats.word_names[i] for i in word_cols[keep[word_keep] - n_char]],
+            "cat_char": [feats.char_names[i] for i in char_cols[keep[cat_char]]],
+            "cat_word": [feats.word_names[i] for i in word_cols[keep[cat_word] - n_char]],
         },
         {
             "char": weights[char_keep].tolist(),
             "word": weights[word_keep].tolist(),
-            "char_jailbreak": cat_weights[char_keep].tolist(),
-            "word_jailbreak": cat_weights[word_keep].tolist(),
+            "cat_char": cat_weights[cat_char].tolist(),
+            "cat_word": cat_weights[cat_word].tolist(),
         },
     )
     return blob, train_rows
@@ -158,7 +165,7 @@ def _fit_linear(
 def margins(blob: bytes, rows: Sequence[Row]) -> np.ndarray:
     """Serving-path margins (max over windows) of ``rows`` under the model in ``blob``."""
     classifier = Classifier(loads(blob))
-    return np.asarray([best_window(classifier, row.text)[0] for row in rows])
+    return np.asarray([best_window(classifier, row.text).margin for row in rows])
 
 
 def platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -180,15 +187,17 @@ def train(
         blob, _ = _fit_linear(feats, [index[i] for i in inner_train], rows, params, version)
         oof[inner_test] = margins(blob, [rows[index[i]] for i in inner_test])
     a, b = platt(oof, y)
+    trained = float(np.float32(np.mean(y)))
     if params.prior is not None:
         # Bayes' rule: move the posterior from the training mix to the deployment prior.
-        trained = float(np.mean(y))
         b += math.log(params.prior / (1 - params.prior)) - math.log(trained / (1 - trained))
         b = float(np.float32(b))
     blob, _ = _fit_linear(feats, index, rows, params, version)
     artifact = loads(blob)
     header = {k: v for k, v in artifact.header.items() if k != "sections"}
     header["platt"] = [a, b]
+    header["trained_prior"] = trained
+    header["prior"] = params.prior
     vocab = {name: list(values) for name, values in artifact.vocab.items()}
     weights = {name: list(values) for name, values in artifact.weights.items()}
     return dump(header, vocab, weights)

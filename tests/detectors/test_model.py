@@ -62,6 +62,7 @@ def test_attack_at_the_end_of_a_50kb_document_is_caught(detector: ModelDetector)
     assert findings, "the attack was averaged away"
     assert findings[0].confidence >= THRESHOLDS[Mode.MODERATE].flag
     assert findings[0].start > 48_000 and findings[0].end == len(text)
+    assert findings[0].evidence.startswith("Ignore all previous instructions"), "evidence shows the attack"
     assert not detector.detect(Document(body))
 
 
