@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -22,7 +23,7 @@ from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import DEFAULT_PATH
 from sentinel_cli.localmodel.classifier import Classifier, best_window
 from sentinel_cli.model import Category, Finding, RuleInfo, Severity
-from sentinel_cli.normalize import Document
+from sentinel_cli.normalize import DECODED, OBFUSCATION, Document
 
 if TYPE_CHECKING:
     from sentinel_cli.config import Settings
@@ -42,6 +43,17 @@ _RULE = RuleInfo(
     help="Confidence is the model's calibrated probability; see the model card for its data and metrics.",
     tags=("model",),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Where the model found the text most suspicious: margin, span in the original, view."""
+
+    margin: float
+    start: int
+    end: int
+    view: str
+    grams: features.Grams | None
 
 
 @cache
@@ -90,14 +102,32 @@ class ModelDetector(Detector):
                     best, span = margin, (match.start(), match.end())
         return span
 
-    def detect(self, doc: Document) -> list[Finding]:
+    def assess(self, doc: Document) -> Assessment:
+        """The most suspicious window over the text and its decoded and de-obfuscated views.
+
+        Payloads hidden in base64, ROT13, letter spacing or leetspeak are scored
+        as the normaliser decodes them, and the worst of everything counts.
+        """
         classifier = self._classifier
         window = best_window(classifier, doc.text)
-        probability = classifier.probability(window.margin)
-        if probability < classifier.floor or window.grams is None:
+        best = Assessment(window.margin, window.start, window.end, "canonical", window.grams)
+        for view in doc.select((OBFUSCATION, DECODED)):
+            window = best_window(classifier, view.text)
+            if window.margin > best.margin:
+                start, end = view.to_original(window.start, window.end)
+                best = Assessment(window.margin, start, end, view.name, window.grams)
+        return best
+
+    def detect(self, doc: Document) -> list[Finding]:
+        classifier = self._classifier
+        found = self.assess(doc)
+        probability = classifier.probability(found.margin)
+        if probability < classifier.floor or found.grams is None:
             return []
-        start, end = window.start, window.end
-        jailbreak = classifier.jailbreak_probability(window.grams) >= 0.5
+        start, end = found.start, found.end
+        if found.view == "canonical":
+            start, end = self._telling_part(doc.text, start, end)
+        jailbreak = classifier.jailbreak_probability(found.grams) >= 0.5
         return [
             Finding(
                 rule_id=RULE_ID,
@@ -105,10 +135,10 @@ class ModelDetector(Detector):
                 category=Category.JAILBREAK if jailbreak else Category.DIRECT_INJECTION,
                 severity=severity_of(probability),
                 confidence=probability,
-                start=start,
-                end=end,
-                evidence=evidence_of(doc.text, *self._telling_part(doc.text, start, end)),
-                view="canonical",
+                start=found.start,
+                end=found.end,
+                evidence=evidence_of(doc.text, start, end),
+                view=found.view,
                 description=_RULE.description,
             )
         ]

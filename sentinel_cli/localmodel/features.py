@@ -1,4 +1,4 @@
-"""Turn text into the model's features: character 3-5-grams and word 1-2-grams.
+"""Turn text into the model's features: character 3- and 5-grams and word 1-2-grams.
 
 The same functions run at training and at serving time, so what the model saw
 is exactly what it scores. Features are *sets* (binary presence), each block
@@ -12,10 +12,11 @@ Everything is deterministic: no ``hash()`` (salted per process), no random.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+
+from sentinel_cli.normalization.folding import normalize
 
 CHAR_NGRAMS = (3, 5)
 WINDOW = 1200
@@ -27,26 +28,16 @@ EDGE_LINES = 3
 """Documents with at least this many line breaks get first- and last-line features."""
 
 _WORD = re.compile(r"\w+")
-# Invisible and format characters an attacker inserts to split trigger words.
-_INVISIBLE = dict.fromkeys(
-    [
-        *(0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0),
-        *range(0x200B, 0x2010),
-        *range(0x202A, 0x202F),
-        *range(0x2060, 0x2070),
-        *range(0xFE00, 0xFE10),
-        *range(0xE0000, 0xE0080),
-    ]
-)
 
 
 def canonical(text: str) -> str:
-    """The folded text the model reads: NFKC, invisibles removed, casefolded, spaces collapsed.
+    """The folded text the model reads: the normaliser's folding (invisible characters
+    removed, NFKC, look-alike letters folded), casefolded, spaces collapsed per line.
 
-    One small function so the normaliser's ``Document.canonical`` can replace
-    the local folding in one line.
+    Like ``Document.canonical`` but keeping line breaks, which the document-edge
+    features need.
     """
-    folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold()
+    folded = normalize(text)[0].casefold()
     lines = (" ".join(line.split()) for line in folded.splitlines())
     return "\n".join(line for line in lines if line)
 

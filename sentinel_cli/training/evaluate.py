@@ -21,7 +21,7 @@ from sentinel_cli.detectors.model import ModelDetector
 from sentinel_cli.detectors.registry import create
 from sentinel_cli.engine import THRESHOLDS, Engine, EngineOptions, combine_scores
 from sentinel_cli.localmodel.artifact import loads
-from sentinel_cli.localmodel.classifier import Classifier, best_window
+from sentinel_cli.localmodel.classifier import Classifier
 from sentinel_cli.model import Location, Mode, Prompt
 from sentinel_cli.normalize import Document
 from sentinel_cli.training.fit import SEED, Featurised, Params, train
@@ -48,8 +48,9 @@ def score_rows(blob: bytes, rows: Sequence[Row]) -> list[Scored]:
     for row in rows:
         rules = rules_only.scan(Prompt(id="cv", text=row.text, location=Location("cv")))
         # The engine's own combination of the rule findings and the shipped detector's finding.
-        combined = combine_scores([*rules.findings, *model.detect(Document(row.text))])
-        probability = classifier.probability(best_window(classifier, row.text).margin)
+        doc = Document(row.text)
+        combined = combine_scores([*rules.findings, *model.detect(doc)])
+        probability = classifier.probability(model.assess(doc).margin)
         scored.append(Scored(row, probability, rules.score, combined))
     return scored
 

@@ -17,9 +17,11 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from sentinel_cli.detectors.model import ModelDetector
 from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import dump, loads
-from sentinel_cli.localmodel.classifier import FORMAT, Classifier, best_window
+from sentinel_cli.localmodel.classifier import FORMAT, Classifier
+from sentinel_cli.normalize import Document
 from sentinel_cli.training.sources import Row
 
 SEED = 20261126
@@ -164,8 +166,8 @@ def _fit_linear(
 
 def margins(blob: bytes, rows: Sequence[Row]) -> np.ndarray:
     """Serving-path margins (max over windows) of ``rows`` under the model in ``blob``."""
-    classifier = Classifier(loads(blob))
-    return np.asarray([best_window(classifier, row.text).margin for row in rows])
+    detector = ModelDetector(Classifier(loads(blob)))
+    return np.asarray([detector.assess(Document(row.text)).margin for row in rows])
 
 
 def platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:

@@ -66,6 +66,17 @@ def test_attack_at_the_end_of_a_50kb_document_is_caught(detector: ModelDetector)
     assert not detector.detect(Document(body))
 
 
+def test_an_encoded_attack_is_scored_in_its_decoded_view(detector: ModelDetector) -> None:
+    import base64
+
+    payload = base64.b64encode(ATTACKS[0].encode()).decode()
+    text = f"Please process this record: {payload}"
+    (found,) = detector.detect(Document(text))
+    assert "base64" in found.view
+    assert found.confidence >= THRESHOLDS[Mode.MODERATE].flag
+    assert text[found.start : found.end] == payload
+
+
 def test_registered_by_default_and_lists_its_rule() -> None:
     assert "model" in registry.DEFAULT_DETECTORS
     (created,) = registry.create(["model"], load_settings(discover=False, environment=False))
