@@ -77,8 +77,8 @@ def test_an_encoded_attack_is_scored_in_its_decoded_view(detector: ModelDetector
     assert text[found.start : found.end] == payload
 
 
-def test_registered_by_default_and_lists_its_rule() -> None:
-    assert "model" in registry.DEFAULT_DETECTORS
+def test_registered_opt_in_and_lists_its_rule() -> None:
+    assert "model" in registry.BUILTINS and "model" not in registry.DEFAULT_DETECTORS
     (created,) = registry.create(["model"], load_settings(discover=False, environment=False))
     assert isinstance(created, ModelDetector)
     assert [r.id for r in created.rules()] == [RULE_ID]
