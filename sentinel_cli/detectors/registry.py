@@ -23,13 +23,16 @@ ENTRY_POINT_GROUP = "sentinel.detectors"
 BUILTINS: dict[str, str] = {
     "heuristics": "sentinel_cli.detectors.heuristics:HeuristicDetector",
     "unicode": "sentinel_cli.detectors.unicode:UnicodeDetector",
+    "model": "sentinel_cli.detectors.model:ModelDetector",
     "pii": "sentinel_cli.detectors.pii:PiiDetector",
     "secrets": "sentinel_cli.detectors.secrets:SecretsDetector",
 }
 """Detector id -> ``module:class``. Order is the order detectors run in."""
 
 DEFAULT_DETECTORS: tuple[str, ...] = ("heuristics", "unicode", "pii", "secrets")
-"""What runs when ``--detectors`` is not given: every local, offline detector."""
+"""What runs when ``--detectors`` is not given: every local, offline detector except
+``model``, which is opt-in until its false alarms on trigger-word-heavy benign text
+(tests/data/adversarial.jsonl) are down (see the README, "Local model")."""
 
 
 def _load(target: str) -> type[Detector]:

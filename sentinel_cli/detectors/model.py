@@ -1,0 +1,144 @@
+"""The local learned detector: a calibrated linear model over character and word n-grams.
+
+It reads the folded text (``features.canonical``), scores it window by window
+and reports one finding, ``ML001``, for the most suspicious window when the
+calibrated probability reaches the model's floor. Its ``confidence`` is that
+probability, so the engine's noisy-OR combines it with rule evidence: a
+strong rule hit blocks on its own, and the model alone can flag or block at
+the mode's thresholds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Self
+
+from sentinel_cli.detectors.base import Detector
+from sentinel_cli.detectors.heuristics import evidence_of
+from sentinel_cli.localmodel import features
+from sentinel_cli.localmodel.artifact import DEFAULT_PATH
+from sentinel_cli.localmodel.classifier import Classifier, best_window
+from sentinel_cli.model import Category, Finding, RuleInfo, Severity
+from sentinel_cli.normalize import DECODED, OBFUSCATION, Document
+
+if TYPE_CHECKING:
+    from sentinel_cli.config import Settings
+
+RULE_ID = "ML001"
+EVIDENCE_SEARCH = 400
+"""Windows longer than this get their most telling sentence picked out for the evidence."""
+_SEGMENT = re.compile(r"[^\n.!?。！？]+[.!?。！？]*")
+_RULE = RuleInfo(
+    id=RULE_ID,
+    name="learned-classifier",
+    detector="model",
+    category=Category.DIRECT_INJECTION,
+    severity=Severity.MEDIUM,
+    confidence=0.0,
+    description="A learned classifier finds the text likely to be a prompt injection or jailbreak.",
+    help="Confidence is the model's calibrated probability; see the model card for its data and metrics.",
+    tags=("model",),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Where the model found the text most suspicious: margin, span in the original, view."""
+
+    margin: float
+    start: int
+    end: int
+    view: str
+    grams: features.Grams | None
+
+
+@cache
+def shared_classifier(path: Path = DEFAULT_PATH) -> Classifier:
+    """Load each model file once per process: detectors built per run share it."""
+    return Classifier.load(path)
+
+
+def severity_of(probability: float) -> Severity:
+    if probability >= 0.9:
+        return Severity.HIGH
+    if probability >= 0.6:
+        return Severity.MEDIUM
+    return Severity.LOW
+
+
+class ModelDetector(Detector):
+    """Scores every window of the text with the shipped classifier; reports the worst one."""
+
+    id: ClassVar[str] = "model"
+    description: ClassVar[str] = "Local learned classifier (char and word n-grams, calibrated)."
+
+    def __init__(self, classifier: Classifier) -> None:
+        self._classifier = classifier
+        self.version = classifier.version  # type: ignore[misc]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(shared_classifier())
+
+    def rules(self) -> list[RuleInfo]:
+        return [_RULE]
+
+    def _telling_part(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The sentence or line of a window that scores highest, for the evidence excerpt.
+
+        The window is what was scored; the excerpt should show a person why.
+        """
+        best, span = -math.inf, (start, end)
+        if end - start <= EVIDENCE_SEARCH:
+            return span
+        for match in _SEGMENT.finditer(text, start, end):
+            if len(match.group()) >= 12:
+                margin = self._classifier.margin(features.canonical(match.group()))
+                if margin > best:
+                    best, span = margin, (match.start(), match.end())
+        return span
+
+    def assess(self, doc: Document) -> Assessment:
+        """The most suspicious window over the text and its decoded and de-obfuscated views.
+
+        Payloads hidden in base64, ROT13, letter spacing or leetspeak are scored
+        as the normaliser decodes them, and the worst of everything counts.
+        """
+        classifier = self._classifier
+        window = best_window(classifier, doc.text)
+        best = Assessment(window.margin, window.start, window.end, "canonical", window.grams)
+        for view in doc.select((OBFUSCATION, DECODED)):
+            window = best_window(classifier, view.text)
+            if window.margin > best.margin:
+                start, end = view.to_original(window.start, window.end)
+                best = Assessment(window.margin, start, end, view.name, window.grams)
+        return best
+
+    def detect(self, doc: Document) -> list[Finding]:
+        classifier = self._classifier
+        found = self.assess(doc)
+        probability = classifier.probability(found.margin)
+        if probability < classifier.floor or found.grams is None:
+            return []
+        start, end = found.start, found.end
+        if found.view == "canonical":
+            start, end = self._telling_part(doc.text, start, end)
+        jailbreak = classifier.jailbreak_probability(found.grams) >= 0.5
+        return [
+            Finding(
+                rule_id=RULE_ID,
+                detector=self.id,
+                category=Category.JAILBREAK if jailbreak else Category.DIRECT_INJECTION,
+                severity=severity_of(probability),
+                confidence=probability,
+                start=found.start,
+                end=found.end,
+                evidence=evidence_of(doc.text, start, end),
+                view=found.view,
+                description=_RULE.description,
+            )
+        ]
