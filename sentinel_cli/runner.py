@@ -69,6 +69,11 @@ class RunSummary:
         return bool(self.gated or self.gated_findings)
 
     @property
+    def nothing_read(self) -> bool:
+        """Every input was skipped (``--on-error skip``): there was nothing to gate on."""
+        return bool(self.skipped_inputs) and not self.inputs
+
+    @property
     def max_verdict(self) -> Verdict | None:
         return max(self.verdicts) if self.verdicts else None
 
@@ -89,11 +94,17 @@ def batches(source: Source, size: int) -> Iterator[list[Prompt | BadRecord]]:
     """Groups of up to ``size`` items; a group ends early when a live pipe has nothing more
     to give yet, so interactive pipelines get each answer as soon as its line arrives."""
     batch: list[Prompt | BadRecord] = []
-    for item in source:
-        batch.append(item)
-        if len(batch) >= size or source.would_block():
+    try:
+        for item in source:
+            batch.append(item)
+            if len(batch) >= size or source.would_block():
+                yield batch
+                batch = []
+    except InputError:
+        # The input broke off (truncated gzip, I/O error): scan what was read before it.
+        if batch:
             yield batch
-            batch = []
+        raise
     if batch:
         yield batch
 
