@@ -270,6 +270,8 @@ def exit_code(summary: RunSummary) -> ExitCode:
     """The exit code a finished run earns; errors that stopped it are raised by the caller."""
     if summary.interrupted:
         return ExitCode.INTERRUPTED
+    if summary.nothing_read:
+        return ExitCode.USAGE  # a gate that read nothing must not pass
     if summary.gate_failed:
         return ExitCode.FINDINGS
     return ExitCode.OK

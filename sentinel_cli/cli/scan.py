@@ -428,6 +428,8 @@ def scan(
         report(f"... and {summary.bad_count - len(summary.bad_records)} more bad record(s)", kind="skipped")
     for error in summary.skipped_inputs:
         report(str(error), kind="skipped")
+    if summary.nothing_read:
+        report(f"none of the {len(summary.skipped_inputs)} input(s) could be read")
     for note in summary.notes[:NOTES_SHOWN]:
         report(note, kind="note")
     if len(summary.notes) > NOTES_SHOWN:
