@@ -232,9 +232,7 @@ def iter_text_lines(data: ByteInput, reader: LineReader | None = None) -> Iterat
     except InputError as exc:
         if exc.line is not None:
             raise
-        raise InputError(
-            exc.path, f"{exc.detail} (lines before it were read)", line=number + 1
-        ) from None
+        raise InputError(exc.path, f"{exc.detail} (lines before it were read)", line=number + 1) from None
 
 
 def _wide_lines(data: ByteInput, encoding: str) -> Iterator[tuple[int, str | BadLine]]:

@@ -295,7 +295,7 @@ def _scan_unprivileged(*args: str) -> subprocess.CompletedProcess[bytes]:
         env=cli_env(),
         timeout=60,
         check=False,
-        preexec_fn=_without_read_override(),  # noqa: PLW1509 - the child needs it before exec
+        preexec_fn=_without_read_override(),
     )
     assert "Traceback" not in done.stderr.decode(), done.stderr.decode()
     return done
@@ -309,7 +309,7 @@ def unreadable(tmp_path: Path) -> Path:
     probe = subprocess.run(
         [sys.executable, "-c", f"open({str(path)!r}).read()"],
         capture_output=True,
-        preexec_fn=_without_read_override(),  # noqa: PLW1509
+        preexec_fn=_without_read_override(),
         check=False,
     )
     if probe.returncode == 0:
