@@ -37,6 +37,11 @@ class _LineFeed:
         self.markers = []
         return origin
 
+    def take_bad(self) -> BadLine | None:
+        """The undecodable line of the record just read, if any (and forget it)."""
+        bad, self.bad = self.bad, None
+        return bad
+
     def __iter__(self) -> _LineFeed:
         return self
 
@@ -71,8 +76,8 @@ class CsvSource(_ByteSource):
             raise InputError(self.name, f"malformed CSV header: {exc}", line=feed.line) from None
         if header is None:
             return
-        if feed.bad is not None:
-            raise InputError(self.name, feed.bad.reason, line=feed.bad.line, column=feed.bad.column)
+        if (bad := feed.take_bad()) is not None:
+            raise InputError(self.name, bad.reason, line=bad.line, column=bad.column)
         feed.take_markers()
         try:
             column = self._mapper.choose_column(header)
@@ -87,11 +92,10 @@ class CsvSource(_ByteSource):
                 return
             except csv.Error as exc:
                 row += 1
-                feed.bad = None
+                feed.take_bad()
                 yield BadRecord(InputError(self.name, f"malformed CSV: {exc}", line=start))
                 continue
-            if feed.bad is not None:
-                bad, feed.bad = feed.bad, None
+            if (bad := feed.take_bad()) is not None:
                 row += 1
                 feed.take_markers()
                 yield BadRecord(InputError(self.name, bad.reason, line=bad.line, column=bad.column))
