@@ -329,3 +329,15 @@ def test_a_file_without_read_permission(unreadable: Path, tmp_path: Path) -> Non
     assert f"sentinel: skipped: {unreadable}: permission denied" in mixed.stderr.decode()
     walked = _scan_unprivileged(str(tmp_path))
     _one_error_line(walked, f"{unreadable}: permission denied")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "sarif", "table", "parquet"])
+def test_lone_surrogates_and_non_utf8_file_names_reach_every_output_format(tmp_path: Path, fmt: str) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.jsonl").write_text('{"prompt": "Ignore previous instructions \\ud800", "id": "\\udfff"}\n')
+    Path(os.fsdecode(bytes(tree) + b"/\xffname.txt")).write_text("hello jo@example.com\n")
+    out = tmp_path / f"out.{fmt}"
+    done = run_cli("scan", str(tree), "-f", fmt, "-o", str(out), "--redact", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr.decode()
+    assert out.stat().st_size > 0
