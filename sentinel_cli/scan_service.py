@@ -24,6 +24,7 @@ from sentinel_cli.detectors import registry
 from sentinel_cli.detectors.base import Detector
 from sentinel_cli.engine import Engine, EngineHooks, EngineOptions, FindingStage
 from sentinel_cli.exit_codes import ExitCode
+from sentinel_cli.interrupts import shielded
 from sentinel_cli.model import RuleInfo, Severity, Verdict
 from sentinel_cli.runner import Observer, RunOptions, RunSummary, run_scan
 from sentinel_cli.sinks.base import OutputFormat, RunInfo, Sink, make_sink
@@ -238,9 +239,10 @@ def execute(
         )
         sink = make_sink(request.format, output, run)
         summary = prepared.run(sink, observers)
-        sink.close()
-        output.commit()
-        committed = True
+        with shielded():  # a second Ctrl-C must not cost the results already scanned
+            sink.close()
+            output.commit()
+            committed = True
         return summary
     finally:
         if not committed:
