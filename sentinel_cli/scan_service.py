@@ -6,6 +6,7 @@ The ``scan`` command (and anything else that scans, such as ``eval`` or
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from sentinel_cli.config import Settings
 from sentinel_cli.detectors import registry
 from sentinel_cli.detectors.base import Detector
 from sentinel_cli.engine import Engine, EngineHooks, EngineOptions, FindingStage
+from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.exit_codes import ExitCode
 from sentinel_cli.interrupts import shielded
 from sentinel_cli.model import RuleInfo, Severity, Verdict
@@ -238,16 +240,35 @@ def execute(
             baseline=prepared.baseline is not None,
         )
         sink = make_sink(request.format, output, run)
-        summary = prepared.run(sink, observers)
-        with shielded():  # a second Ctrl-C must not cost the results already scanned
-            sink.close()
-            output.commit()
-            committed = True
+        try:
+            summary = prepared.run(sink, observers)
+            with shielded():  # a second Ctrl-C must not cost the results already scanned
+                sink.close()
+                output.commit()
+                committed = True
+        except OSError as exc:
+            raise _write_failure(exc, request.output) from None
         return summary
     finally:
         if not committed:
             output.discard()
         prepared.close()
+
+
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
+def _write_failure(exc: OSError, path: Path | None) -> BaseException:
+    """A full disk (or a failing one) under the output: one clear line, exit 3. A broken pipe
+    and other errors keep their own meaning (``cli.errors``)."""
+    if isinstance(exc, BrokenPipeError) or exc.errno not in _WRITE_ERRNOS:
+        return exc
+    reason = (exc.strerror or str(exc)).lower()
+    if path is None:
+        return RuntimeFailure(f"cannot write to standard output: {reason}; the results there are incomplete")
+    return RuntimeFailure(
+        f"cannot write {path}: {reason}; no results were written there (any earlier {path.name} is unchanged)"
+    )
 
 
 def collect_findings(

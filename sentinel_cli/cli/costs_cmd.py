@@ -58,10 +58,11 @@ def costs(
 
 
 def _table(report: CostReport) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from sentinel_cli.console import console as make_console
+
+    console = make_console()
     data = report.to_dict()
     console.print(f"LLM judge spend from {data['since']} to {data['until']} (UTC)")
     for group, rows in report.groups.items():

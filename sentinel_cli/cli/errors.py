@@ -50,10 +50,11 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         _silence_stdout()
-        report("output closed early (broken pipe); results after that point were not written")
-        return ExitCode.INTERNAL
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        report(f"no space left on device{f' ({exc.filename})' if exc.filename else ''}")
+        report("output closed by its reader (broken pipe); stopped, nothing more was written", kind="note")
+        return ExitCode.BROKEN_PIPE
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        _silence_stdout()  # the interpreter's last flush of stdout would fail the same way
+        report(f"{exc.strerror or 'no space left on device'}{f' ({exc.filename})' if exc.filename else ''}")
         return ExitCode.INTERNAL
     if isinstance(exc, MemoryError):
         report("out of memory; scan smaller batches (--batch-size) or smaller inputs")
