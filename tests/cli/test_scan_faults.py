@@ -164,6 +164,9 @@ def test_a_crash_in_the_middle_of_a_run_leaves_the_previous_output(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", out.name]
 
 
+KILL_ARGS = ("--batch-size", "64", "--audit-log")
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet", "sarif"])
 def test_kill_9_in_the_middle_of_a_run_never_leaves_a_half_written_output(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"out.{fmt}"
@@ -171,8 +174,19 @@ def test_kill_9_in_the_middle_of_a_run_never_leaves_a_half_written_output(tmp_pa
     audit = tmp_path / "audit.jsonl"
     big = _prompts(tmp_path / "big.txt", 60_000)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sentinel_cli", "scan", str(big), "-f", fmt, "-o", str(out)]
-        + ["--audit-log", str(audit), "--batch-size", "64"],
+        [
+            sys.executable,
+            "-m",
+            "sentinel_cli",
+            "scan",
+            str(big),
+            "-f",
+            fmt,
+            "-o",
+            str(out),
+            *KILL_ARGS,
+            str(audit),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
