@@ -16,9 +16,12 @@ from tests.fixtures.servers import closed_port
 from tests.helpers import run_cli
 
 
+Record = dict[str, object]
+
+
 def _run(
     env: dict[str, str], tmp_path: Path, prompts: str = PROMPTS
-) -> tuple[float, list[dict[str, object]], str, str, list[dict]]:  # type: ignore[type-arg]
+) -> tuple[float, list[Record], str, str, list[Record]]:
     metrics, log = tmp_path / "m.prom", tmp_path / "run.log"
     started = time.monotonic()
     done = run_cli(
