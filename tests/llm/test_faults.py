@@ -15,7 +15,6 @@ from tests.fixtures.bad_server import bad_server
 from tests.fixtures.servers import closed_port
 from tests.helpers import run_cli
 
-
 Record = dict[str, object]
 
 
