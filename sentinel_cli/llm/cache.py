@@ -19,6 +19,7 @@ import diskcache
 from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.llm.events import CacheStats
 from sentinel_cli.llm.prompt import TEMPLATE_VERSION, JudgeReply, text_digest
+from sentinel_cli.private_files import private_dir, private_umask
 
 __all__ = ["CachedAnswer", "JudgeCache", "cache_paths", "clear_cache", "lifetime_stats", "text_digest"]
 
@@ -40,10 +41,15 @@ class JudgeCache:
         self.ttl = ttl
         data, meta = cache_paths(cache_dir)
         try:
-            self._cache = diskcache.Cache(
-                str(data), size_limit=size_limit_bytes, cull_limit=0, eviction_policy="least-recently-stored"
-            )
-            self._meta = diskcache.Cache(str(meta))
+            private_dir(cache_dir)
+            with private_umask():
+                self._cache = diskcache.Cache(
+                    str(data),
+                    size_limit=size_limit_bytes,
+                    cull_limit=0,
+                    eviction_policy="least-recently-stored",
+                )
+                self._meta = diskcache.Cache(str(meta))
         except (OSError, diskcache.Timeout) as exc:
             raise RuntimeFailure(f"{data}: cannot open the LLM cache: {exc}") from None
         self.hits = 0
@@ -94,7 +100,8 @@ class JudgeCache:
 def lifetime_stats(cache_dir: Path) -> dict[str, Any]:
     """For ``sentinel cache stats``: entries, size and the counters of every run so far."""
     data, meta = cache_paths(cache_dir)
-    with diskcache.Cache(str(data)) as cache, diskcache.Cache(str(meta)) as counters:
+    private_dir(cache_dir)
+    with private_umask(), diskcache.Cache(str(data)) as cache, diskcache.Cache(str(meta)) as counters:
         expired = cache.expire()
         stats: dict[str, Any] = {
             "directory": str(data),
@@ -112,5 +119,6 @@ def lifetime_stats(cache_dir: Path) -> dict[str, Any]:
 def clear_cache(cache_dir: Path) -> int:
     """Remove every cached answer (counters are kept); returns how many were removed."""
     data, _ = cache_paths(cache_dir)
-    with diskcache.Cache(str(data)) as cache:
+    private_dir(cache_dir)
+    with private_umask(), diskcache.Cache(str(data)) as cache:
         return int(cache.clear())

@@ -16,6 +16,7 @@ from typing import Literal
 
 from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.llm.events import LlmCallRecord, Period
+from sentinel_cli.private_files import private_dir, private_umask
 
 LEDGER_FILENAME = "ledger.sqlite3"
 BUSY_TIMEOUT_S = 30.0
@@ -95,13 +96,14 @@ class Ledger:
             if read_only:
                 self._db = _open_read_only(path, timeout)
                 return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            private_dir(path.parent)
+            with private_umask():  # the database, and its WAL and shared-memory files after it
+                self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+                self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.executescript(_SCHEMA)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except (OSError, sqlite3.Error) as exc:
             raise RuntimeFailure(f"{path}: cannot open the cost ledger: {exc}") from None
 
