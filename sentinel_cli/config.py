@@ -31,6 +31,7 @@ from typing_extensions import TypedDict
 
 from sentinel_cli.errors import ConfigError
 from sentinel_cli.model import Mode
+from sentinel_cli.scrub import remember
 
 FailOn = Literal["allow", "flag", "redact", "strip", "block", "never"]
 RedactStyle = Literal["mask", "hash", "remove"]
@@ -441,7 +442,7 @@ def load_settings(
     token = _config_file.set(path)
     env_token = _use_environment.set(environment)
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path)) from None
     except ConfigError as exc:  # a rule or pattern refused by a validator
@@ -450,6 +451,13 @@ def load_settings(
     finally:
         _use_environment.reset(env_token)
         _config_file.reset(token)
+    # Whatever goes wrong later, no message may quote these (sentinel_cli.scrub).
+    remember(
+        value.get_secret_value()
+        for name in type(settings).model_fields
+        if isinstance(value := getattr(settings, name), SecretStr)
+    )
+    return settings
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None) -> str:

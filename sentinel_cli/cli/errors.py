@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -14,6 +15,7 @@ import typer
 
 from sentinel_cli.errors import SentinelError
 from sentinel_cli.exit_codes import ExitCode
+from sentinel_cli.scrub import scrub
 
 P = ParamSpec("P")
 
@@ -22,6 +24,7 @@ DEBUG_ENV = "SENTINEL_DEBUG"
 
 def report(message: str, *, kind: str = "error") -> None:
     """One line on stderr, prefixed so it stands out in CI logs."""
+    message = scrub(message)
     text = " ".join(str(message).split()) if "\n" not in message else message.strip()
     try:
         sys.stderr.write(f"sentinel: {kind}: {text}\n")
@@ -60,7 +63,9 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         report("out of memory; scan smaller batches (--batch-size) or smaller inputs")
         return ExitCode.INTERNAL
     if os.environ.get(DEBUG_ENV):
-        traceback.print_exception(exc, file=sys.stderr)
+        # A crash report goes into bug trackers: no key, password or URL credential in it.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(scrub("".join(traceback.format_exception(exc))))
     report(
         f"internal error: {type(exc).__name__}: {exc} "
         f"(this is a bug; set {DEBUG_ENV}=1 to see the traceback and report it)"

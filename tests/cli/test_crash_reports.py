@@ -1,0 +1,66 @@
+"""Crash reports and error messages never quote a key, a password or URL credentials, even
+with ``SENTINEL_DEBUG=1`` tracebacks (they end up in bug trackers and CI logs)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sentinel_cli.scrub import MASK, remember, scrub
+from tests.helpers import ROOT, cli_env
+
+KEY = "sk-ant-FAKE-crash-report-31c4e9"
+FILE_KEY = "sk-proj-FAKE-from-a-config-file-8a2b"
+PUSH_PASSWORD = "pushgateway-FAKE-pw-77"
+
+# A bug deep in the scan whose message quotes every secret the process knows of.
+CRASH = """
+import os, sys
+from sentinel_cli.engine import Engine
+from sentinel_cli.config import load_settings
+
+def broken(self, prompts):
+    s = load_settings()
+    raise RuntimeError(
+        "boom " + os.environ["ANTHROPIC_API_KEY"] + " " + s.openai_api_key.get_secret_value()
+        + " " + s.push_password.get_secret_value() + " http://ops:hunter2-FAKE@pgw.example:9091/x"
+    )
+
+Engine.scan_batch = broken
+from sentinel_cli.cli.app import main
+sys.argv = ["sentinel", *sys.argv[1:]]
+main()
+"""
+
+
+def test_an_internal_error_report_with_debug_has_no_secrets(tmp_path: Path) -> None:
+    (tmp_path / "sentinel.toml").write_text(f'openai_api_key = "{FILE_KEY}"\n')
+    (tmp_path / "p.txt").write_text("hello\n")
+    env = cli_env(ANTHROPIC_API_KEY=KEY, SENTINEL_PUSH_PASSWORD=PUSH_PASSWORD, SENTINEL_DEBUG="1")
+    done = subprocess.run(
+        [sys.executable, "-c", CRASH, "scan", "p.txt"],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+        check=False,
+    )
+    stderr = done.stderr.decode()
+    assert done.returncode == 3
+    assert "Traceback" in stderr and "RuntimeError: boom" in stderr  # the report is there...
+    assert "internal error: RuntimeError: boom" in stderr
+    for secret in (KEY, FILE_KEY, PUSH_PASSWORD, "hunter2-FAKE"):
+        assert secret not in stderr  # ...without the secrets
+    assert f"http://{MASK}@pgw.example:9091/x" in stderr
+
+
+def test_scrub_masks_remembered_values_environment_secrets_and_url_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOME_SERVICE_TOKEN", "tok-FAKE-123456")
+    remember(["remembered-FAKE-value", "abc"])
+    text = "a remembered-FAKE-value b tok-FAKE-123456 c https://me:pw@host/x d abc"
+    assert scrub(text) == f"a {MASK} b {MASK} c https://{MASK}@host/x d abc"
