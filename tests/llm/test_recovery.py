@@ -159,7 +159,8 @@ def test_a_cache_that_fails_during_the_run_is_given_up_once(tmp_path: Path) -> N
     stats = cache.close()
     assert stats.entries == 0
     assert warnings == [
-        "LLM cache failed during the run (DatabaseError: database disk image is malformed); going on without it"
+        "LLM cache failed during the run (DatabaseError: database disk image is malformed); "
+        "going on without it"
     ]
 
 
