@@ -30,6 +30,7 @@ from pydantic_settings import (
 from typing_extensions import TypedDict
 
 from sentinel_cli.errors import ConfigError
+from sentinel_cli.limits import DEFAULT_MAX_PROMPT_CHARS
 from sentinel_cli.model import Mode
 from sentinel_cli.scrub import remember
 
@@ -121,6 +122,13 @@ class Settings(BaseSettings):
     )
     disabled_rules: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Rule ids that are never reported."
+    )
+
+    # Limits (sentinel_cli/limits.py; README, "Reliability and limits")
+    max_prompt_chars: int = Field(
+        DEFAULT_MAX_PROMPT_CHARS,
+        ge=1000,
+        description="Characters of each prompt the detectors scan; a longer one gets finding EN092.",
     )
 
     # Inputs

@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from sentinel_cli.detectors.base import Detector
+from sentinel_cli.limits import DEFAULT_MAX_PROMPT_CHARS, over_limit
 from sentinel_cli.model import (
     Category,
     Finding,
@@ -64,6 +65,8 @@ class EngineOptions:
     redact_style: RedactStyle = "mask"
     redact_salt: str = ""
     stages: tuple[FindingStage, ...] = ()
+    max_prompt_chars: int | None = DEFAULT_MAX_PROMPT_CHARS
+    """Detectors see at most this many characters of a text (``sentinel_cli.limits``)."""
 
 
 def combine_scores(findings: Sequence[Finding]) -> float:
@@ -168,7 +171,12 @@ class Engine:
     def _detect(self, prompt: Prompt) -> list[Finding]:
         findings: list[Finding] = []
         stage = self.hooks.stage
-        for message, text, role in prompt.segments():
+        for message, whole, role in prompt.segments():
+            text = whole
+            limited = over_limit(whole, self.options.max_prompt_chars)
+            if limited is not None:
+                text = whole[: limited.start]
+                findings.append(limited if message is None else replace(limited, message=message))
             with stage("normalize"):
                 doc = Document(text, role=role)
                 doc.views  # noqa: B018 - views are lazy; build them here so the stage is timed

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sentinel_cli import __version__
+from sentinel_cli import __version__, limits
 from sentinel_cli.allowlist import AllowList
 from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
 from sentinel_cli.ci.baseline import Entry as BaselineEntry
@@ -87,12 +87,16 @@ def build_engine(
         redact_style=settings.redact_style,
         redact_salt=settings.redact_salt.get_secret_value(),
         stages=(*_allow_list(settings), *stages),
+        max_prompt_chars=settings.max_prompt_chars,
     )
     return Engine(detectors if detectors is not None else build_detectors(settings), options, hooks)
 
 
 def rule_catalog(detectors: Sequence[Detector]) -> dict[str, RuleInfo]:
-    return {rule.id: rule for detector in detectors for rule in detector.rules()}
+    """Every rule a scan can report: the detectors' and the engine's own (``EN092``)."""
+    catalog = {rule.id: rule for detector in detectors for rule in detector.rules()}
+    catalog.update({rule.id: rule for rule in limits.RULES})
+    return catalog
 
 
 @dataclass(frozen=True, slots=True)
