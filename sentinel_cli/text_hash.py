@@ -44,7 +44,8 @@ _ASCII_PAIR = re.compile(r"[\x00-\x7f](?=[\x00-\x7f])")
 
 
 def _cut(text: str, begin: int, end: int) -> int | None:
-    found = _SPACE.search(text, begin - 1, end) or _ASCII_PAIR.search(text, begin - 1, end)
+    # Prefer a space close by; in a long run without one, any ASCII pair will do.
+    found = _SPACE.search(text, begin - 1, min(begin + 1024, end)) or _ASCII_PAIR.search(text, begin - 1, end)
     return found.end() if found is not None else None
 
 
