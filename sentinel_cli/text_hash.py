@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 def normalised(text: str) -> str:
@@ -49,15 +49,21 @@ def _cut(text: str, begin: int, end: int) -> int | None:
     return found.end() if found is not None else None
 
 
-def text_hash(text: str, chunk: int = CHUNK) -> str:
-    """SHA-256 (hex) of ``normalised(text)`` in UTF-8, folded piece by piece."""
+def folded_digest(text: str, fold: Callable[[str], str], chunk: int = CHUNK) -> str:
+    """SHA-256 (hex) of ``fold(text)``, computed piece by piece for a ``fold`` that ends in
+    collapsing whitespace (``" ".join(...split())``), so a long text is never copied whole."""
     digest = hashlib.sha256()
     started = glue = False  # glue: the last cut split a word, so no space goes before the next
     for piece, glued in _pieces(text, chunk):
-        folded = normalised(piece)
+        folded = fold(piece)
         if folded:
             joint = "" if not started or (glue and not piece[0].isspace()) else " "
             digest.update((joint + folded).encode("utf-8", "surrogatepass"))
             started = True
         glue = glued
     return digest.hexdigest()
+
+
+def text_hash(text: str, chunk: int = CHUNK) -> str:
+    """SHA-256 (hex) of ``normalised(text)`` in UTF-8."""
+    return folded_digest(text, normalised, chunk)

@@ -203,7 +203,8 @@ class LineReader:
                         yield line
                     return
             # Move every complete line out of the partial buffer at once.
-            self._block = bytes(self._partial[: newline + 1])
+            with memoryview(self._partial) as view:  # one copy of the lines, not two
+                self._block = bytes(view[: newline + 1])
             del self._partial[: newline + 1]
             self._pos = 0
 
