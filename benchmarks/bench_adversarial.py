@@ -14,7 +14,6 @@ timing runs without its overhead. ``--cli`` also runs ``sentinel scan`` on a
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -56,15 +55,20 @@ def cli_50mb() -> None:
             for _ in range(50 * 1024 * 1024 // len(chunk) + 1):
                 handle.write(chunk)
             handle.write(b"\n")
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "sentinel_cli", "scan", str(big), "-f", "jsonl", "-q"],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            check=False,
+        # A small parent of its own: the child's peak RSS would include this process's pages,
+        # which it inherits until exec, if this process started it.
+        measure = (
+            "import resource, subprocess, sys, time\n"
+            "started = time.perf_counter()\n"
+            "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)\n"
+            "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         )
-        elapsed = time.perf_counter() - started
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        scan = [sys.executable, "-m", "sentinel_cli", "scan", str(big), "-f", "jsonl", "-q"]
+        done = subprocess.run(
+            [sys.executable, "-c", measure, *scan], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        elapsed, rss_kib = (float(value) for value in done.stdout.split())
+        rss = rss_kib / 1024
         size = big.stat().st_size / 1024 / 1024
         print(f"\nsentinel scan, one {size:.0f} MB line: {elapsed:.1f} s wall, peak RSS {rss:.0f} MB")
 
