@@ -44,7 +44,7 @@ EPILOG = """\
 
   0  no verdict at or above --fail-on      1  at least one verdict at or above --fail-on
   2  usage or input error                  3  internal or runtime failure (or --push-required failed)
-  130  interrupted (finished results are kept)
+  130  interrupted (finished results are kept)    141  stdout closed by its reader (| head)
 """
 
 
