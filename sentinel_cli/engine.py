@@ -114,6 +114,14 @@ def pii_spans(findings: Sequence[Finding]) -> tuple[PiiSpan, ...]:
     )
 
 
+def _sha256(text: str, piece: int = 1 << 20) -> str:
+    """SHA-256 of ``text`` in UTF-8, encoded a megabyte at a time (no copy of a huge prompt)."""
+    digest = hashlib.sha256()
+    for start in range(0, len(text), piece):
+        digest.update(text[start : start + piece].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 _NOTHING = nullcontext()
 
 
@@ -206,7 +214,7 @@ class Engine:
             pii=spans,
             elapsed_ms=elapsed * 1000.0,
             redacted=self._redacted(prompt, findings) if self.options.redact else None,
-            text_sha256=hashlib.sha256(prompt.text.encode("utf-8", "surrogatepass")).hexdigest(),
+            text_sha256=_sha256(prompt.text),
             length=len(prompt.text),
             text_hash=text_hash(prompt.text),
             extra=dict(prompt.extra) if prompt.extra else {},

@@ -48,8 +48,6 @@ def _messages(stderr: str) -> list[str]:
         ["scan", "{big}", "-f", "jsonl"],
         ["scan", "{big}", "-f", "table", "--fail-on", "never"],
         ["scan", "{big}", "-f", "csv"],
-        ["detectors", "--rules"],
-        ["config", "show"],
     ],
 )
 def test_a_closed_stdout_exits_141_with_one_note(tmp_path: Path, args: list[str]) -> None:
@@ -69,6 +67,34 @@ def test_a_closed_stdout_exits_141_with_one_note(tmp_path: Path, args: list[str]
     code = proc.wait(timeout=120)
     stderr = _no_traceback(proc.stderr.read())
     assert code == 141, stderr
+    assert _messages(stderr) == [
+        "sentinel: note: output closed by its reader (broken pipe); stopped, nothing more was written"
+    ]
+
+
+@pytest.mark.parametrize(
+    "args", [["detectors", "--rules"], ["config", "show"], ["costs"], ["scan", "-", "-f", "sarif"]]
+)
+def test_any_command_whose_stdout_is_already_closed_exits_141(args: list[str]) -> None:
+    """The reader is gone before the first write (``cmd | true``), so even a short output
+    meets a broken pipe."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "sentinel_cli", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            input=b"hello\n",
+            cwd=ROOT,
+            env=cli_env(),
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    stderr = _no_traceback(done.stderr)
+    assert done.returncode == 141, stderr
     assert _messages(stderr) == [
         "sentinel: note: output closed by its reader (broken pipe); stopped, nothing more was written"
     ]
