@@ -65,7 +65,7 @@ def main() -> None:
     del CsvSource, StringsSource, JsonSource, JsonLinesSource, ParquetSource
     atheris.instrument_all()  # coverage feedback from every module loaded so far
     corpus = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
-    if corpus is not None and not Path(corpus).suffix:
+    if corpus is not None and not Path(corpus).exists():
         Path(corpus).mkdir(parents=True, exist_ok=True)  # libFuzzer wants its corpus directory
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
