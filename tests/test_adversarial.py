@@ -149,3 +149,14 @@ def test_memory_grows_linearly(engine: Engine, name: str) -> None:
     size = max(min(size, 64_000) // 4, 8_000)  # tracemalloc is slow; the ratio shows when small too
     small, large = _peak(engine, make(size)), _peak(engine, make(4 * size))
     assert large / small < RATIO, f"{name}: peak {small} bytes at {size} chars, {large} at {4 * size}"
+
+
+@pytest.mark.parametrize("name", ["near-matches of every rule", "NFKC expansion x18 (U+FDFA)"])
+def test_the_opt_in_model_detector_is_linear_too(name: str) -> None:
+    settings = load_settings(discover=False, detectors=["model"], max_prompt_chars=100_000_000)
+    model = build_engine(settings)
+    model.scan(Prompt(id="w", text="warm up " + ATTACK, location=Location("t", line=1)))
+    make, size = CASES[name]
+    size = min(size, 64_000)
+    small, large = _cpu(model, make(size)), _cpu(model, make(4 * size))
+    assert large / small < RATIO, f"{name}: {size} chars {small:.3f}s, {4 * size} chars {large:.3f}s"
