@@ -30,7 +30,9 @@ from pydantic_settings import (
 from typing_extensions import TypedDict
 
 from sentinel_cli.errors import ConfigError
+from sentinel_cli.limits import DEFAULT_MAX_PROMPT_CHARS
 from sentinel_cli.model import Mode
+from sentinel_cli.scrub import remember
 
 FailOn = Literal["allow", "flag", "redact", "strip", "block", "never"]
 RedactStyle = Literal["mask", "hash", "remove"]
@@ -120,6 +122,13 @@ class Settings(BaseSettings):
     )
     disabled_rules: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Rule ids that are never reported."
+    )
+
+    # Limits (sentinel_cli/limits.py; README, "Reliability and limits")
+    max_prompt_chars: int = Field(
+        DEFAULT_MAX_PROMPT_CHARS,
+        ge=1000,
+        description="Characters of each prompt the detectors scan; a longer one gets finding EN092.",
     )
 
     # Inputs
@@ -441,7 +450,7 @@ def load_settings(
     token = _config_file.set(path)
     env_token = _use_environment.set(environment)
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path)) from None
     except ConfigError as exc:  # a rule or pattern refused by a validator
@@ -450,6 +459,13 @@ def load_settings(
     finally:
         _use_environment.reset(env_token)
         _config_file.reset(token)
+    # Whatever goes wrong later, no message may quote these (sentinel_cli.scrub).
+    remember(
+        value.get_secret_value()
+        for name in type(settings).model_fields
+        if isinstance(value := getattr(settings, name), SecretStr)
+    )
+    return settings
 
 
 def describe_validation_error(exc: ValidationError, path: Path | None) -> str:

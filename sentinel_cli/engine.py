@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from sentinel_cli.detectors.base import Detector
+from sentinel_cli.limits import DEFAULT_MAX_PROMPT_CHARS, over_limit
 from sentinel_cli.model import (
     Category,
     Finding,
@@ -64,6 +65,8 @@ class EngineOptions:
     redact_style: RedactStyle = "mask"
     redact_salt: str = ""
     stages: tuple[FindingStage, ...] = ()
+    max_prompt_chars: int | None = DEFAULT_MAX_PROMPT_CHARS
+    """Detectors see at most this many characters of a text (``sentinel_cli.limits``)."""
 
 
 def combine_scores(findings: Sequence[Finding]) -> float:
@@ -109,6 +112,14 @@ def pii_spans(findings: Sequence[Finding]) -> tuple[PiiSpan, ...]:
         for f in findings
         if f.category in (Category.PII, Category.SECRET) and not f.suppressed
     )
+
+
+def _sha256(text: str, piece: int = 1 << 20) -> str:
+    """SHA-256 of ``text`` in UTF-8, encoded a megabyte at a time (no copy of a huge prompt)."""
+    digest = hashlib.sha256()
+    for start in range(0, len(text), piece):
+        digest.update(text[start : start + piece].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 _NOTHING = nullcontext()
@@ -168,7 +179,12 @@ class Engine:
     def _detect(self, prompt: Prompt) -> list[Finding]:
         findings: list[Finding] = []
         stage = self.hooks.stage
-        for message, text, role in prompt.segments():
+        for message, whole, role in prompt.segments():
+            text = whole
+            limited = over_limit(whole, self.options.max_prompt_chars)
+            if limited is not None:
+                text = whole[: limited.start]
+                findings.append(limited if message is None else replace(limited, message=message))
             with stage("normalize"):
                 doc = Document(text, role=role)
                 doc.views  # noqa: B018 - views are lazy; build them here so the stage is timed
@@ -198,7 +214,7 @@ class Engine:
             pii=spans,
             elapsed_ms=elapsed * 1000.0,
             redacted=self._redacted(prompt, findings) if self.options.redact else None,
-            text_sha256=hashlib.sha256(prompt.text.encode("utf-8", "surrogatepass")).hexdigest(),
+            text_sha256=_sha256(prompt.text),
             length=len(prompt.text),
             text_hash=text_hash(prompt.text),
             extra=dict(prompt.extra) if prompt.extra else {},

@@ -20,3 +20,8 @@ class ExitCode(IntEnum):
     LLM budget under ``--budget-exceeded fail``)."""
     INTERRUPTED = 130
     """Interrupted by SIGINT or SIGTERM; finished results were kept."""
+    BROKEN_PIPE = 141
+    """Standard output was closed by its reader (``| head``) before everything was written:
+    128 + SIGPIPE, what a shell reports for any tool stopped that way, so ``set -o pipefail``
+    scripts can treat it as they treat the others. Nothing failed in sentinel (not 3), and
+    not everything was scanned (not 0 or 1)."""

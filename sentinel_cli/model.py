@@ -6,12 +6,22 @@ safe to pass between the engine, the formatters and worker processes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from sentinel_cli.origin import TextOrigin
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with lone surrogates (a JSON ``"\\ud800"`` escape, a non-UTF-8 file name)
+    replaced by U+FFFD: one character for one, so offsets hold, and every output format
+    can encode it as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) is not None else text
 
 
 class OrderedStrEnum(StrEnum):
@@ -110,6 +120,10 @@ class Location:
     """Where each character of the text sits in the file, and suppression comments
     on its lines (``sentinel_cli.origin``); ``None`` when the reader does not know."""
 
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 arrives with surrogate escapes; reports must encode.
+        object.__setattr__(self, "file", valid_unicode(self.file))
+
     def __str__(self) -> str:
         if self.line is not None:
             return f"{self.file}:{self.line}"
@@ -125,6 +139,10 @@ class Message:
     role: str
     content: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", valid_unicode(self.role))
+        object.__setattr__(self, "content", valid_unicode(self.content))
+
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
@@ -136,6 +154,10 @@ class Prompt:
     messages: tuple[Message, ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Other fields of the record that were asked for (labels, slices for ``eval``)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", valid_unicode(self.id))
+        object.__setattr__(self, "text", valid_unicode(self.text))
 
     def segments(self) -> tuple[tuple[int | None, str, str | None], ...]:
         """The texts to scan: ``(message index, text, role)``; one segment for plain prompts."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Sequence
@@ -82,6 +83,35 @@ def redact_prompt(
 EVIDENCE_CHARS = 80
 
 
+class _Overlaps:
+    """The PII and secret spans that overlap a finding, found by bisection: a document with
+    tens of thousands of e-mail addresses must not cost findings x spans comparisons."""
+
+    def __init__(self, spans: Sequence[Finding]) -> None:
+        self._by_message: dict[int | None, tuple[list[int], list[int], list[Finding]]] = {}
+        groups: dict[int | None, list[Finding]] = {}
+        for span in spans:
+            groups.setdefault(span.message, []).append(span)
+        for message, group in groups.items():
+            group.sort(key=lambda span: span.start)
+            reach, furthest = [], 0
+            for span in group:
+                furthest = max(furthest, span.end)
+                reach.append(furthest)  # the furthest end among this span and those before it
+            self._by_message[message] = ([span.start for span in group], reach, group)
+
+    def __call__(self, finding: Finding) -> list[Finding]:
+        starts, reach, group = self._by_message.get(finding.message, ([], [], []))
+        found = []
+        index = bisect.bisect_left(starts, finding.end) - 1
+        while index >= 0 and reach[index] > finding.start:
+            if group[index].end > finding.start:
+                found.append(group[index])
+            index -= 1
+        found.reverse()
+        return found
+
+
 def hide_values_in_evidence(prompt: Prompt, findings: Sequence[Finding]) -> list[Finding]:
     """Findings whose evidence quotes text that holds PII or a secret, re-quoted with it masked.
 
@@ -92,14 +122,14 @@ def hide_values_in_evidence(prompt: Prompt, findings: Sequence[Finding]) -> list
     if not hidden:
         return list(findings)
     texts = {index: text for index, text, _ in prompt.segments()}
+    overlapping = _Overlaps(hidden)
     result = []
     for finding in findings:
-        inside = [
-            span
-            for span in hidden
-            if span.message == finding.message and span.start < finding.end and finding.start < span.end
-        ]
-        if finding.category in _MASKED or finding.category is Category.HIDDEN_TEXT or not inside:
+        if finding.category in _MASKED or finding.category is Category.HIDDEN_TEXT:
+            result.append(finding)
+            continue
+        inside = overlapping(finding)
+        if not inside:
             result.append(finding)
             continue
         window = texts[finding.message][finding.start : finding.end]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from sentinel_cli.errors import InputError, SentinelError
+from sentinel_cli.interrupts import shielded
 from sentinel_cli.model import Prompt, ScanResult, Severity, Verdict
 from sentinel_cli.sinks.base import Sink
 from sentinel_cli.sources.base import BadRecord, Source
@@ -53,6 +54,8 @@ class RunSummary:
     started: float = field(default_factory=time.time)
     elapsed_s: float = 0.0
     interrupted: bool = False
+    last_source: str | None = None
+    """Where the last result written came from (``file:line``): how far the run got."""
     error: SentinelError | None = None
     """The error that stopped the run early (results before it were written)."""
     gated_findings: int = 0
@@ -67,6 +70,11 @@ class RunSummary:
     @property
     def gate_failed(self) -> bool:
         return bool(self.gated or self.gated_findings)
+
+    @property
+    def nothing_read(self) -> bool:
+        """Every input was skipped (``--on-error skip``): there was nothing to gate on."""
+        return bool(self.skipped_inputs) and not self.inputs
 
     @property
     def max_verdict(self) -> Verdict | None:
@@ -89,11 +97,17 @@ def batches(source: Source, size: int) -> Iterator[list[Prompt | BadRecord]]:
     """Groups of up to ``size`` items; a group ends early when a live pipe has nothing more
     to give yet, so interactive pipelines get each answer as soon as its line arrives."""
     batch: list[Prompt | BadRecord] = []
-    for item in source:
-        batch.append(item)
-        if len(batch) >= size or source.would_block():
+    try:
+        for item in source:
+            batch.append(item)
+            if len(batch) >= size or source.would_block():
+                yield batch
+                batch = []
+    except InputError:
+        # The input broke off (truncated gzip, I/O error): scan what was read before it.
+        if batch:
             yield batch
-            batch = []
+        raise
     if batch:
         yield batch
 
@@ -178,17 +192,21 @@ def _emit(
     if not prompts:
         return
     results = engine.scan_batch(prompts)
-    sink.write_batch(results)
-    gate, severity_gate = options.fail_on, options.fail_on_severity
-    for result in results:
-        summary.verdicts[result.verdict] += 1
-        if gate is not None and result.verdict >= gate:
-            summary.gated += 1
-        for finding in result.findings:
-            if finding.suppressed:
-                summary.suppressed += 1
-            elif severity_gate is not None and finding.severity >= severity_gate:
-                summary.gated_findings += 1
-    summary.scanned += len(results)
-    for observer in observers:
-        observer.on_batch(source, results)
+    # An interrupt waits until the batch is written and counted: no torn records, and
+    # "interrupted after N prompts" is exactly what the output holds.
+    with shielded():
+        sink.write_batch(results)
+        gate, severity_gate = options.fail_on, options.fail_on_severity
+        for result in results:
+            summary.verdicts[result.verdict] += 1
+            if gate is not None and result.verdict >= gate:
+                summary.gated += 1
+            for finding in result.findings:
+                if finding.suppressed:
+                    summary.suppressed += 1
+                elif severity_gate is not None and finding.severity >= severity_gate:
+                    summary.gated_findings += 1
+        summary.scanned += len(results)
+        summary.last_source = results[-1].source if results else summary.last_source
+        for observer in observers:
+            observer.on_batch(source, results)

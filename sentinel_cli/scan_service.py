@@ -6,12 +6,13 @@ The ``scan`` command (and anything else that scans, such as ``eval`` or
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sentinel_cli import __version__
+from sentinel_cli import __version__, limits
 from sentinel_cli.allowlist import AllowList
 from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
 from sentinel_cli.ci.baseline import Entry as BaselineEntry
@@ -23,7 +24,9 @@ from sentinel_cli.config import Settings
 from sentinel_cli.detectors import registry
 from sentinel_cli.detectors.base import Detector
 from sentinel_cli.engine import Engine, EngineHooks, EngineOptions, FindingStage
+from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.exit_codes import ExitCode
+from sentinel_cli.interrupts import shielded
 from sentinel_cli.model import RuleInfo, Severity, Verdict
 from sentinel_cli.runner import Observer, RunOptions, RunSummary, run_scan
 from sentinel_cli.sinks.base import OutputFormat, RunInfo, Sink, make_sink
@@ -84,12 +87,16 @@ def build_engine(
         redact_style=settings.redact_style,
         redact_salt=settings.redact_salt.get_secret_value(),
         stages=(*_allow_list(settings), *stages),
+        max_prompt_chars=settings.max_prompt_chars,
     )
     return Engine(detectors if detectors is not None else build_detectors(settings), options, hooks)
 
 
 def rule_catalog(detectors: Sequence[Detector]) -> dict[str, RuleInfo]:
-    return {rule.id: rule for detector in detectors for rule in detector.rules()}
+    """Every rule a scan can report: the detectors' and the engine's own (``EN092``)."""
+    catalog = {rule.id: rule for detector in detectors for rule in detector.rules()}
+    catalog.update({rule.id: rule for rule in limits.RULES})
+    return catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,15 +244,35 @@ def execute(
             baseline=prepared.baseline is not None,
         )
         sink = make_sink(request.format, output, run)
-        summary = prepared.run(sink, observers)
-        sink.close()
-        output.commit()
-        committed = True
+        try:
+            summary = prepared.run(sink, observers)
+            with shielded():  # a second Ctrl-C must not cost the results already scanned
+                sink.close()
+                output.commit()
+                committed = True
+        except OSError as exc:
+            raise _write_failure(exc, request.output) from None
         return summary
     finally:
         if not committed:
             output.discard()
         prepared.close()
+
+
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
+def _write_failure(exc: OSError, path: Path | None) -> BaseException:
+    """A full disk (or a failing one) under the output: one clear line, exit 3. A broken pipe
+    and other errors keep their own meaning (``cli.errors``)."""
+    if isinstance(exc, BrokenPipeError) or exc.errno not in _WRITE_ERRNOS:
+        return exc
+    reason = (exc.strerror or str(exc)).lower()
+    if path is None:
+        return RuntimeFailure(f"cannot write to standard output: {reason}; the results there are incomplete")
+    return RuntimeFailure(
+        f"cannot write {path}: {reason}; no results were written there (any earlier {path.name} is unchanged)"
+    )
 
 
 def collect_findings(
@@ -270,6 +297,8 @@ def exit_code(summary: RunSummary) -> ExitCode:
     """The exit code a finished run earns; errors that stopped it are raised by the caller."""
     if summary.interrupted:
         return ExitCode.INTERRUPTED
+    if summary.nothing_read:
+        return ExitCode.USAGE  # a gate that read nothing must not pass
     if summary.gate_failed:
         return ExitCode.FINDINGS
     return ExitCode.OK

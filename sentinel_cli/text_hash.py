@@ -10,7 +10,9 @@ call to it and every hash follows.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
+from collections.abc import Callable, Iterator
 
 
 def normalised(text: str) -> str:
@@ -18,6 +20,50 @@ def normalised(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def text_hash(text: str) -> str:
+CHUNK = 1 << 16
+"""Characters folded at a time: a 50 MB prompt is hashed without holding its folded copy or
+a list of its millions of words."""
+
+
+def _pieces(text: str, size: int) -> Iterator[tuple[str, bool]]:
+    """``(piece, glued)``: consecutive pieces of ``text`` that fold independently. A piece ends
+    just after a whitespace character, or failing that between two ASCII characters (NFKC never
+    joins a character to an ASCII one after it); ``glued`` says the cut split a word."""
+    start, length = 0, len(text)
+    while length - start > size:
+        cut = _cut(text, start + size, min(start + 16 * size, length))
+        if cut is None:
+            break  # one enormous word of non-ASCII characters: fold it whole
+        yield text[start:cut], not text[cut - 1].isspace()
+        start = cut
+    yield text[start:], False
+
+
+_SPACE = re.compile(r"\s")  # the characters str.isspace() and str.split() use
+_ASCII_PAIR = re.compile(r"[\x00-\x7f](?=[\x00-\x7f])")
+
+
+def _cut(text: str, begin: int, end: int) -> int | None:
+    # Prefer a space close by; in a long run without one, any ASCII pair will do.
+    found = _SPACE.search(text, begin - 1, min(begin + 1024, end)) or _ASCII_PAIR.search(text, begin - 1, end)
+    return found.end() if found is not None else None
+
+
+def folded_digest(text: str, fold: Callable[[str], str], chunk: int = CHUNK) -> str:
+    """SHA-256 (hex) of ``fold(text)``, computed piece by piece for a ``fold`` that ends in
+    collapsing whitespace (``" ".join(...split())``), so a long text is never copied whole."""
+    digest = hashlib.sha256()
+    started = glue = False  # glue: the last cut split a word, so no space goes before the next
+    for piece, glued in _pieces(text, chunk):
+        folded = fold(piece)
+        if folded:
+            joint = "" if not started or (glue and not piece[0].isspace()) else " "
+            digest.update((joint + folded).encode("utf-8", "surrogatepass"))
+            started = True
+        glue = glued
+    return digest.hexdigest()
+
+
+def text_hash(text: str, chunk: int = CHUNK) -> str:
     """SHA-256 (hex) of ``normalised(text)`` in UTF-8."""
-    return hashlib.sha256(normalised(text).encode("utf-8", "surrogatepass")).hexdigest()
+    return folded_digest(text, normalised, chunk)

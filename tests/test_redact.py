@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sentinel_cli.model import Category, Finding, Severity
 from sentinel_cli.redact import redact_prompt, redact_text
 
@@ -60,3 +63,27 @@ def test_hide_values_in_evidence_requotes_only_overlapping_findings() -> None:
     email = span(19, 25)
     out = hide_values_in_evidence(Prompt("p", text, Location("f")), [threat, leak, email])
     assert [f.evidence for f in out] == ["ignore it", "mail [EMAIL]", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    spans=st.lists(
+        st.tuples(st.integers(0, 60), st.integers(1, 20), st.sampled_from([None, 0, 1])), max_size=25
+    ),
+    probe=st.tuples(st.integers(0, 70), st.integers(0, 20), st.sampled_from([None, 0, 1])),
+)
+def test_overlap_index_finds_exactly_the_overlapping_spans(
+    spans: list[tuple[int, int, int | None]], probe: tuple[int, int, int | None]
+) -> None:
+    from dataclasses import replace as _replace
+
+    from sentinel_cli.redact import _Overlaps
+
+    base = Finding("PII-EMAIL", "pii", Category.PII, Severity.MEDIUM, 0.9, 0, 1, "[EMAIL]")
+    hidden = [_replace(base, start=s, end=s + n, message=m) for s, n, m in spans]
+    finding = _replace(base, start=probe[0], end=probe[0] + probe[1], message=probe[2])
+    expected = [
+        h for h in hidden if h.message == finding.message and h.start < finding.end and finding.start < h.end
+    ]
+    got = _Overlaps(hidden)(finding)
+    assert sorted(got, key=id) == sorted(expected, key=id)

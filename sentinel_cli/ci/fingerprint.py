@@ -17,7 +17,11 @@ from dataclasses import replace
 from sentinel_cli.ci.repo import RepoPaths
 from sentinel_cli.model import Category, Finding, Prompt
 from sentinel_cli.sources.records import default_id
+from sentinel_cli.text_hash import folded_digest
 
+LONG_SPAN = 65_536
+"""A span longer than this (a size limit's ``EN092`` over megabytes) is fingerprinted by the
+digest of its collapsed text, computed piece by piece, not by the text itself."""
 VERSION = "sentinel/v1"
 """The ``partialFingerprints`` key; bump it if the recipe below changes."""
 
@@ -41,7 +45,13 @@ def matched_text(prompt: Prompt, finding: Finding) -> str:
     text = prompt.text
     if finding.message is not None and prompt.messages is not None and finding.message < len(prompt.messages):
         text = prompt.messages[finding.message].content
-    return " ".join(text[finding.start : finding.end].split()) or finding.evidence
+    if finding.end - finding.start > LONG_SPAN:
+        return "sha256:" + folded_digest(text[finding.start : finding.end], _collapse)
+    return _collapse(text[finding.start : finding.end]) or finding.evidence
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
 
 
 def fingerprint_of(rule_id: str, file_key: str, record: str, text: str, occurrence: int) -> str:

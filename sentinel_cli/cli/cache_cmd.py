@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sentinel_cli.cli.errors import guarded
+from sentinel_cli.cli.errors import guarded, report
 from sentinel_cli.cli.options import ConfigOption
 
 app = typer.Typer(
@@ -32,7 +32,7 @@ def stats(
     from sentinel_cli.llm.cache import lifetime_stats
 
     settings = load_settings(config)
-    values = lifetime_stats(settings.cache_dir)
+    values = lifetime_stats(settings.cache_dir, lambda message: report(message, kind="warning"))
     values["ttl_seconds"] = settings.llm_cache_ttl
     lookups = values["hits"] + values["misses"]
     values["hit_rate"] = round(values["hits"] / lookups, 4) if lookups else None
@@ -56,6 +56,6 @@ def clear(config: ConfigOption = None) -> int:
     from sentinel_cli.llm.cache import cache_paths, clear_cache
 
     settings = load_settings(config)
-    removed = clear_cache(settings.cache_dir)
+    removed = clear_cache(settings.cache_dir, lambda message: report(message, kind="warning"))
     sys.stderr.write(f"removed {removed} cached answer(s) from {cache_paths(settings.cache_dir)[0]}\n")
     return 0

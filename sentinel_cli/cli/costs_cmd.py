@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sentinel_cli.cli.errors import guarded
+from sentinel_cli.cli.errors import report as say
 from sentinel_cli.cli.options import ConfigOption
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ def costs(
     from sentinel_cli.llm.report import CSV_COLUMNS, build_report, csv_rows, parse_since
 
     settings = load_settings(config)
-    report = build_report(settings, parse_since(since), job)
+    report = build_report(
+        settings, parse_since(since), job, warn=lambda message: say(message, kind="warning")
+    )
     if format is CostsFormat.JSON:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     elif format is CostsFormat.CSV:
@@ -58,10 +61,11 @@ def costs(
 
 
 def _table(report: CostReport) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from sentinel_cli.console import console as make_console
+
+    console = make_console()
     data = report.to_dict()
     console.print(f"LLM judge spend from {data['since']} to {data['until']} (UTC)")
     for group, rows in report.groups.items():

@@ -62,8 +62,9 @@ def detectors(
                 del entry["rules"]
         sys.stdout.write(json.dumps(entries, indent=2) + "\n")
         return 0
-    from rich.console import Console
     from rich.table import Table
+
+    from sentinel_cli.console import console as make_console
 
     table = Table()
     for column in ("Detector", "Version", "Default", "Rules", "Description"):
@@ -76,7 +77,7 @@ def detectors(
             str(entry["rule_count"]),
             str(entry["description"]),
         )
-    console = Console()
+    console = make_console()
     console.print(table)
     if rules:
         rule_table = Table()

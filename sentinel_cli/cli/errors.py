@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -14,6 +15,7 @@ import typer
 
 from sentinel_cli.errors import SentinelError
 from sentinel_cli.exit_codes import ExitCode
+from sentinel_cli.scrub import scrub
 
 P = ParamSpec("P")
 
@@ -22,6 +24,7 @@ DEBUG_ENV = "SENTINEL_DEBUG"
 
 def report(message: str, *, kind: str = "error") -> None:
     """One line on stderr, prefixed so it stands out in CI logs."""
+    message = scrub(message)
     text = " ".join(str(message).split()) if "\n" not in message else message.strip()
     try:
         sys.stderr.write(f"sentinel: {kind}: {text}\n")
@@ -50,16 +53,19 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         _silence_stdout()
-        report("output closed early (broken pipe); results after that point were not written")
-        return ExitCode.INTERNAL
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        report(f"no space left on device{f' ({exc.filename})' if exc.filename else ''}")
+        report("output closed by its reader (broken pipe); stopped, nothing more was written", kind="note")
+        return ExitCode.BROKEN_PIPE
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        _silence_stdout()  # the interpreter's last flush of stdout would fail the same way
+        report(f"{exc.strerror or 'no space left on device'}{f' ({exc.filename})' if exc.filename else ''}")
         return ExitCode.INTERNAL
     if isinstance(exc, MemoryError):
         report("out of memory; scan smaller batches (--batch-size) or smaller inputs")
         return ExitCode.INTERNAL
     if os.environ.get(DEBUG_ENV):
-        traceback.print_exception(exc, file=sys.stderr)
+        # A crash report goes into bug trackers: no key, password or URL credential in it.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(scrub("".join(traceback.format_exception(exc))))
     report(
         f"internal error: {type(exc).__name__}: {exc} "
         f"(this is a bug; set {DEBUG_ENV}=1 to see the traceback and report it)"

@@ -22,6 +22,9 @@ class JudgeNotes(LlmListener):
                 kind="warning",
             )
 
+    def on_warning(self, message: str) -> None:
+        report(message, kind="warning")
+
     def on_finish(self, stats: JudgeStats) -> None:
         self.stats = stats
         for model in stats.unpriced_models:

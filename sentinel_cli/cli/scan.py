@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
-from types import FrameType
 from typing import Annotated
 
 import typer
@@ -26,6 +24,7 @@ from sentinel_cli.cli.options import (
     csv_list,
 )
 from sentinel_cli.errors import UsageError
+from sentinel_cli.interrupts import handling_signals
 from sentinel_cli.model import Mode
 from sentinel_cli.sinks.base import OutputFormat
 
@@ -45,19 +44,11 @@ EPILOG = """\
 
   0  no verdict at or above --fail-on      1  at least one verdict at or above --fail-on
   2  usage or input error                  3  internal or runtime failure (or --push-required failed)
-  130  interrupted (finished results are kept)
+  130  interrupted (finished results are kept)    141  stdout closed by its reader (| head)
 """
 
 
 TELEMETRY = "Telemetry"
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C: stop, keep what is finished, exit 130."""
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated()
 
 
 NOTES_SHOWN = 20
@@ -402,9 +393,8 @@ def scan(
 
         notes = JudgeNotes(settings.budget_exceeded)
     llm_listeners = [notes] if notes is not None else []
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     failure = None
-    try:
+    with handling_signals():
         if telemetry_wanted(settings):
             from sentinel_cli.telemetry.session import run_observed
 
@@ -417,8 +407,6 @@ def scan(
             )
         else:
             summary = execute(settings, request, [progress], llm_listeners=llm_listeners)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if summary.error is not None:
         # The input error is the one line the user needs; finished results were written.
         raise summary.error
@@ -428,14 +416,17 @@ def scan(
         report(f"... and {summary.bad_count - len(summary.bad_records)} more bad record(s)", kind="skipped")
     for error in summary.skipped_inputs:
         report(str(error), kind="skipped")
+    if summary.nothing_read:
+        report(f"none of the {len(summary.skipped_inputs)} input(s) could be read")
     for note in summary.notes[:NOTES_SHOWN]:
         report(note, kind="note")
     if len(summary.notes) > NOTES_SHOWN:
         report(f"... and {len(summary.notes) - NOTES_SHOWN} more note(s)", kind="note")
     if summary.interrupted:
         where = f" to {output}" if output else ""
+        last = f" (last: {summary.last_source})" if summary.last_source else ""
         report(
-            f"interrupted after {summary.scanned} prompt(s); finished results were written{where}",
+            f"interrupted after {summary.scanned} prompt(s){last}; finished results were written{where}",
             kind="warning",
         )
     elif not quiet:

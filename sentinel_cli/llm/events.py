@@ -119,6 +119,9 @@ class LlmListener:
     def on_finish(self, stats: JudgeStats) -> None:
         pass
 
+    def on_warning(self, message: str) -> None:
+        """Something people should know that did not stop the judge (a store rebuilt)."""
+
 
 class LlmEvents:
     """Fans events out to the listeners."""
@@ -144,3 +147,7 @@ class LlmEvents:
     def finish(self, stats: JudgeStats) -> None:
         for listener in self.listeners:
             listener.on_finish(stats)
+
+    def warn(self, message: str) -> None:
+        for listener in self.listeners:
+            listener.on_warning(message)

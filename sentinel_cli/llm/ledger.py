@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Literal
 
 from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.llm.events import LlmCallRecord, Period
+from sentinel_cli.llm.recovery import Warn, open_or_rebuild
+from sentinel_cli.private_files import private_dir, private_umask
 
 LEDGER_FILENAME = "ledger.sqlite3"
 BUSY_TIMEOUT_S = 30.0
@@ -87,21 +90,49 @@ def _open_read_only(path: Path, timeout: float) -> sqlite3.Connection:
     raise sqlite3.OperationalError("unable to open database file")
 
 
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    with private_umask():  # the database, and its WAL and shared-memory files after it
+        db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # What budgets read first: a damaged table or index shows here, not mid-run.
+            db.execute("SELECT COUNT(*), SUM(cost_usd) FROM calls WHERE ts >= ?", (time.time() - 32 * 86400,))
+        except BaseException:
+            db.close()
+            raise
+    return db
+
+
 class Ledger:
-    def __init__(self, path: Path, *, read_only: bool = False, timeout: float = BUSY_TIMEOUT_S) -> None:
-        """Open (creating it) for the judge; ``read_only`` opens an existing ledger without writing."""
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        timeout: float = BUSY_TIMEOUT_S,
+        warn: Warn | None = None,
+    ) -> None:
+        """Open (creating it) for the judge; ``read_only`` opens an existing ledger without
+        writing, and never moves it. Opened for writing, a corrupt or stuck-locked ledger is
+        moved aside and a new one started, and ``warn`` is told (``sentinel_cli.llm.recovery``)."""
         self.path = path
+        journals = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
         try:
             if read_only:
                 self._db = _open_read_only(path, timeout)
                 return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            private_dir(path.parent)
+            self._db = open_or_rebuild(
+                "cost ledger",
+                [path, *journals],
+                lambda: _connect(path, timeout),
+                "spend recorded before is not in it: budgets count from zero",
+                warn or (lambda message: None),
+            )
         except (OSError, sqlite3.Error) as exc:
             raise RuntimeFailure(f"{path}: cannot open the cost ledger: {exc}") from None
 

@@ -16,6 +16,7 @@ from sentinel_cli.errors import UsageError
 from sentinel_cli.llm.budget import BudgetGuard
 from sentinel_cli.llm.events import BudgetStatus, LlmEvents
 from sentinel_cli.llm.ledger import Group, Ledger, SpendRow, ledger_path
+from sentinel_cli.llm.recovery import Warn
 
 GROUPS: tuple[Group, ...] = ("day", "provider", "model", "job")
 _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$")
@@ -94,12 +95,14 @@ def _total(rows: list[SpendRow]) -> SpendRow:
     )
 
 
-def build_report(settings: Settings, since: float, job: str | None = None) -> CostReport:
+def build_report(
+    settings: Settings, since: float, job: str | None = None, warn: Warn | None = None
+) -> CostReport:
     path = ledger_path(settings.data_dir)
     now = time.time()
     if not path.exists():
         return CostReport(since=since, until=now, job=job, groups={g: [] for g in GROUPS})
-    ledger = Ledger(path)
+    ledger = Ledger(path, warn=warn)
     try:
         groups: dict[str, list[SpendRow]] = {g: ledger.grouped(g, since, job) for g in GROUPS}
         guard = BudgetGuard(

@@ -9,8 +9,9 @@ lives as long as the stage, so SDK connections are reused across batches.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -32,14 +33,17 @@ from sentinel_cli.telemetry.events import current_listener
 if TYPE_CHECKING:
     from sentinel_cli.llm.cache import JudgeCache
 
+log = logging.getLogger("sentinel.run")
 
-def _open_cache(settings: Settings) -> JudgeCache:
+
+def _open_cache(settings: Settings, warn: Callable[[str], None]) -> JudgeCache:
     from sentinel_cli.llm.cache import JudgeCache  # diskcache only when the cache is used
 
     return JudgeCache(
         settings.cache_dir,
         ttl=settings.llm_cache_ttl,
         size_limit_bytes=settings.llm_cache_size_mb * 1024 * 1024,
+        warn=warn,
     )
 
 
@@ -52,8 +56,8 @@ class JudgeStage:
         telemetry = current_listener()  # the run's metrics and traces, when telemetry is on
         if telemetry is not None:
             self.events.subscribe(TelemetryBridge(telemetry))
-        self.ledger = Ledger(ledger_path(settings.data_dir))
-        self.cache = _open_cache(settings) if settings.llm_cache else None
+        self.ledger = Ledger(ledger_path(settings.data_dir), warn=self._warn)
+        self.cache = _open_cache(settings, self._warn) if settings.llm_cache else None
         self.budget = BudgetGuard(
             {
                 "hourly": settings.budget_hourly_usd,
@@ -83,6 +87,11 @@ class JudgeStage:
         self._changed = 0
         self._runner = asyncio.Runner()
         self._stats: JudgeStats | None = None
+
+    def _warn(self, message: str) -> None:
+        """A store that had to be rebuilt or given up: on stderr and in the log."""
+        log.warning(message, extra={"event": "llm.storage", "error_type": "storage"})
+        self.events.warn(message)
 
     @staticmethod
     def rules() -> list[RuleInfo]:

@@ -8,12 +8,14 @@ from contextlib import contextmanager
 import anthropic
 
 from sentinel_cli.providers.interface import (
+    UNREADABLE_ANSWER,
     Completion,
     ModelList,
     Provider,
     ProviderConfig,
     ProviderError,
     status_error,
+    unreadable,
 )
 
 MODELS_PAGE = 1000
@@ -44,6 +46,8 @@ class AnthropicProvider(Provider):
             raise ProviderError("connection", f"{self.name}: connection failed") from None
         except anthropic.AnthropicError as exc:
             raise ProviderError("other", f"{self.name}: {type(exc).__name__}") from None
+        except UNREADABLE_ANSWER as exc:  # a success status whose body is not the API's answer
+            raise unreadable(self.name, exc) from None
 
     async def complete(self, system: str, user: str) -> Completion:
         with self._errors():
@@ -53,14 +57,16 @@ class AnthropicProvider(Provider):
                 system=system,
                 messages=[{"role": "user", "content": user}],
             )
-        text = "".join(block.text for block in message.content if block.type == "text")
-        usage = message.usage
-        return Completion(text=text, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens)
+            text = "".join(block.text for block in message.content if block.type == "text")
+            usage = message.usage
+            return Completion(
+                text=text, input_tokens=int(usage.input_tokens), output_tokens=int(usage.output_tokens)
+            )
 
     async def list_models(self) -> ModelList:
         with self._errors():
             page = await self._client.models.list(limit=MODELS_PAGE)
-        return ModelList(ids=tuple(model.id for model in page.data), complete=not page.has_next_page())
+            return ModelList(ids=tuple(model.id for model in page.data), complete=not page.has_next_page())
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -69,6 +69,16 @@ class ProviderError(Exception):
         return self.kind in RETRYABLE
 
 
+UNREADABLE_ANSWER = (ValueError, TypeError, AttributeError, KeyError, IndexError)
+"""What an SDK (or our reading of its result) raises for a success status whose body is not
+the API's answer (an HTML error page from a proxy, bytes that are not UTF-8, JSON of another
+shape). The providers report it as a server error: retried, then failed over."""
+
+
+def unreadable(provider: str, exc: BaseException) -> ProviderError:
+    return ProviderError("server", f"{provider}: the answer could not be read ({type(exc).__name__})")
+
+
 def kind_for_status(status: int) -> ErrorKind:
     if status == 429:
         return "rate_limit"

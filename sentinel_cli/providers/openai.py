@@ -11,12 +11,14 @@ from contextlib import contextmanager
 import openai
 
 from sentinel_cli.providers.interface import (
+    UNREADABLE_ANSWER,
     Completion,
     ModelList,
     Provider,
     ProviderConfig,
     ProviderError,
     status_error,
+    unreadable,
 )
 
 
@@ -44,6 +46,8 @@ class OpenAIProvider(Provider):
             raise ProviderError("connection", f"{self.name}: connection failed") from None
         except openai.OpenAIError as exc:
             raise ProviderError("other", f"{self.name}: {type(exc).__name__}") from None
+        except UNREADABLE_ANSWER as exc:  # a success status whose body is not the API's answer
+            raise unreadable(self.name, exc) from None
 
     async def complete(self, system: str, user: str) -> Completion:
         with self._errors():
@@ -52,18 +56,18 @@ class OpenAIProvider(Provider):
                 max_completion_tokens=self.config.max_output_tokens,
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
             )
-        text = (response.choices[0].message.content or "") if response.choices else ""
-        usage = response.usage
-        return Completion(
-            text=text,
-            input_tokens=usage.prompt_tokens if usage else 0,
-            output_tokens=usage.completion_tokens if usage else 0,
-        )
+            text = (response.choices[0].message.content or "") if response.choices else ""
+            usage = response.usage
+            return Completion(
+                text=str(text),
+                input_tokens=int(usage.prompt_tokens) if usage else 0,
+                output_tokens=int(usage.completion_tokens) if usage else 0,
+            )
 
     async def list_models(self) -> ModelList:
         with self._errors():
             page = await self._client.models.list()
-        return ModelList(ids=tuple(model.id for model in page.data), complete=not page.has_next_page())
+            return ModelList(ids=tuple(model.id for model in page.data), complete=not page.has_next_page())
 
     async def aclose(self) -> None:
         await self._client.close()

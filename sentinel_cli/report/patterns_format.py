@@ -58,10 +58,11 @@ def write_csv(report: PatternReport, out: IO[str]) -> None:
 
 
 def write_table(report: PatternReport, out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, width=160 if not out.isatty() else None)
+    from sentinel_cli.console import console as make_console
+
+    console = make_console(file=out, width=160 if not out.isatty() else None)
     title = (
         f"{len(report.patterns)} repeated pattern(s) seen at least {report.min_count} times "
         f"({report.threats} threat record(s) of {report.records})"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, cast
 
 from sentinel_cli.errors import UsageError
 
@@ -16,6 +17,43 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+PIECE = 8192
+"""Largest single write to stdout (``io.DEFAULT_BUFFER_SIZE``)."""
+
+
+class _StdoutBytes(io.BufferedIOBase):
+    """``sys.stdout.buffer`` fed in pieces no larger than its buffer.
+
+    CPython's buffered writer can report one large write as complete when the pipe's
+    reader went away in the middle of it (``| head``): the partial write succeeds, the
+    EPIPE that follows is lost, and a closed stdout would look like success. Small pieces
+    go through the buffer's flush, which raises ``BrokenPipeError`` as it should.
+    """
+
+    def __init__(self, target: BinaryIO) -> None:
+        super().__init__()
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(data).cast("B")
+        for start in range(0, len(view), PIECE):
+            self._target.write(view[start : start + PIECE])
+        return len(view)
+
+    def flush(self) -> None:
+        if not self.closed:
+            self._target.flush()
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
 
 
 class Output:
@@ -50,17 +88,13 @@ class Output:
 
     def binary(self) -> BinaryIO:
         if self._binary is None:
-            self._binary = sys.stdout.buffer
+            self._binary = cast(BinaryIO, _StdoutBytes(sys.stdout.buffer))
         return self._binary
 
     def text(self) -> TextIO:
+        """UTF-8 text with ``\\n`` line ends, whatever the locale: results are data."""
         if self._text is None:
-            if self.path is None:
-                self._text = sys.stdout
-            else:
-                self._text = io.TextIOWrapper(
-                    self.binary(), encoding="utf-8", newline="\n", write_through=False
-                )
+            self._text = io.TextIOWrapper(self.binary(), encoding="utf-8", newline="\n", write_through=False)
         return self._text
 
     def flush(self) -> None:
@@ -88,8 +122,12 @@ class Output:
         if self._temp is None:
             return
         try:
-            if self._binary is not None:
-                self._binary.close()
+            # Closing flushes what is buffered; on a full disk that fails again, and the
+            # first error (already on its way to the user) is the one that matters.
+            for stream in (self._text, self._binary):
+                if stream is not None:
+                    with contextlib.suppress(OSError, ValueError):
+                        stream.close()
         finally:
             self._temp.unlink(missing_ok=True)
             self._temp = None

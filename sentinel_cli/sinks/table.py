@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from sentinel_cli.console import console as make_console
 from sentinel_cli.model import ScanResult, Verdict
 from sentinel_cli.sinks.base import Sink
 
@@ -33,7 +33,7 @@ class TableSink(Sink):
             self._rows.append(result)
 
     def close(self) -> None:
-        console = Console(
+        console = make_console(
             file=self.output.text(), force_terminal=self.output.is_terminal or None, soft_wrap=False
         )
         rows = self._rows

@@ -26,6 +26,8 @@ class _LineFeed:
         self._name = source.name
         self.line = 0
         self.markers: list[Marker] = []
+        self.bad: BadLine | None = None
+        """The first undecodable line of the record being read: the record is reported bad."""
 
     def take_markers(self) -> TextOrigin | None:
         """Suppression comments on the lines read since the last call."""
@@ -35,6 +37,11 @@ class _LineFeed:
         self.markers = []
         return origin
 
+    def take_bad(self) -> BadLine | None:
+        """The undecodable line of the record just read, if any (and forget it)."""
+        bad, self.bad = self.bad, None
+        return bad
+
     def __iter__(self) -> _LineFeed:
         return self
 
@@ -42,7 +49,9 @@ class _LineFeed:
         number, text = next(self._lines)
         self.line = number
         if isinstance(text, BadLine):
-            raise InputError(self._name, text.reason, line=text.line, column=text.column)
+            # Read on with the replaced text so the parser keeps its place in quoted fields.
+            self.bad = self.bad or text
+            text = text.text
         if MARKER in text and (marker := parse_marker(text, number)) is not None:
             self.markers.append(marker)
         return text
@@ -67,6 +76,8 @@ class CsvSource(_ByteSource):
             raise InputError(self.name, f"malformed CSV header: {exc}", line=feed.line) from None
         if header is None:
             return
+        if (bad := feed.take_bad()) is not None:
+            raise InputError(self.name, bad.reason, line=bad.line, column=bad.column)
         feed.take_markers()
         try:
             column = self._mapper.choose_column(header)
@@ -81,7 +92,13 @@ class CsvSource(_ByteSource):
                 return
             except csv.Error as exc:
                 row += 1
+                feed.take_bad()
                 yield BadRecord(InputError(self.name, f"malformed CSV: {exc}", line=start))
+                continue
+            if (bad := feed.take_bad()) is not None:
+                row += 1
+                feed.take_markers()
+                yield BadRecord(InputError(self.name, bad.reason, line=bad.line, column=bad.column))
                 continue
             if not values or all(not value.strip() for value in values):
                 continue

@@ -48,23 +48,29 @@ class ParquetSource(Source):
         columns = [column] + [name for name in wanted if name in names]
         columns = list(dict.fromkeys(columns))
         row = 0
-        try:
-            batches = self._file.iter_batches(batch_size=self._batch_size, columns=columns)
-            for batch in batches:
-                values = {name: batch.column(name).to_pylist() for name in columns}
-                for offset in range(batch.num_rows):
-                    row += 1
-                    record = {name: values[name][offset] for name in columns}
-                    location = Location(self.name, row=row)
-                    try:
-                        yield self._mapper.from_field(record, column, location)
-                    except RecordError as exc:
-                        yield BadRecord(InputError(self.name, str(exc), row=row))
-                self._done = row
-        except InputError:
-            raise
-        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-            raise InputError(self.name, f"corrupt Parquet data ({_short(exc)})", row=row + 1) from None
+        metadata = self._file.metadata
+        for group in range(self._file.num_row_groups):
+            group_end = row + metadata.row_group(group).num_rows
+            try:
+                for batch in self._file.iter_batches(
+                    batch_size=self._batch_size, columns=columns, row_groups=[group]
+                ):
+                    values = {name: batch.column(name).to_pylist() for name in columns}
+                    for offset in range(batch.num_rows):
+                        row += 1
+                        record = {name: values[name][offset] for name in columns}
+                        location = Location(self.name, row=row)
+                        try:
+                            yield self._mapper.from_field(record, column, location)
+                        except RecordError as exc:
+                            yield BadRecord(InputError(self.name, str(exc), row=row))
+                    self._done = row
+            except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+                # One damaged row group is one bad record; the row groups after it are still read.
+                span = f"rows {row + 1}-{group_end}" if group_end > row + 1 else f"row {row + 1}"
+                message = f"corrupt Parquet data ({_short(exc)}); {span} not read"
+                yield BadRecord(InputError(self.name, message, row=row + 1))
+                row = self._done = group_end
 
     def close(self) -> None:
         self._data.close()

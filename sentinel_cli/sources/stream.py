@@ -42,6 +42,9 @@ class BadLine:
     line: int
     column: int
     reason: str
+    text: str = ""
+    """The line decoded with replacement characters (readers that must keep their place in a
+    multi-line record, such as CSV, read on with it and report the record as bad)."""
 
 
 class ByteInput:
@@ -89,7 +92,7 @@ class ByteInput:
         if isinstance(stream, io.BufferedReader | gzip.GzipFile):
             try:
                 return stream.peek(size)[:size]
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 raise InputError(self.name, f"cannot read: {describe_read_error(exc)}") from None
         return b""
 
@@ -200,30 +203,68 @@ class LineReader:
                         yield line
                     return
             # Move every complete line out of the partial buffer at once.
-            self._block = bytes(self._partial[: newline + 1])
+            with memoryview(self._partial) as view:  # one copy of the lines, not two
+                self._block = bytes(view[: newline + 1])
             del self._partial[: newline + 1]
             self._pos = 0
 
 
 def iter_text_lines(data: ByteInput, reader: LineReader | None = None) -> Iterator[tuple[int, str | BadLine]]:
-    """``(line number, text with its newline)`` pairs; undecodable lines come as ``BadLine``."""
-    encoding = sniff_encoding(data)
-    if encoding in ("utf-16", "utf-32"):
-        yield from _wide_lines(data, encoding)
-        return
-    lines = reader if reader is not None else LineReader(data)
-    for number, raw in enumerate(lines, start=1):
-        line = raw[len(codecs.BOM_UTF8) :] if number == 1 and encoding == "utf-8-sig" else raw
-        try:
-            yield number, line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            column = len(line[: exc.start].decode("utf-8", "replace")) + 1
-            yield number, BadLine(number, column, f"invalid UTF-8 (byte 0x{line[exc.start]:02x})")
+    """``(line number, text with its newline)`` pairs; undecodable lines come as ``BadLine``.
+
+    A read error (truncated or corrupt gzip, an I/O error) raises ``InputError`` naming the
+    line where reading stopped: every line before it was yielded and can be scanned."""
+    number = 0
+    try:
+        encoding = sniff_encoding(data)
+        if encoding in ("utf-16", "utf-32"):
+            for number, text in _wide_lines(data, encoding):
+                yield number, text
+            return
+        lines = reader if reader is not None else LineReader(data)
+        for number, raw in enumerate(lines, start=1):
+            line = raw[len(codecs.BOM_UTF8) :] if number == 1 and encoding == "utf-8-sig" else raw
+            try:
+                yield number, line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                column = len(line[: exc.start].decode("utf-8", "replace")) + 1
+                reason = f"invalid UTF-8 (byte 0x{line[exc.start]:02x})"
+                yield number, BadLine(number, column, reason, line.decode("utf-8", "replace"))
+    except InputError as exc:
+        if exc.line is not None:
+            raise
+        raise InputError(exc.path, f"{exc.detail} (lines before it were read)", line=number + 1) from None
 
 
 def _wide_lines(data: ByteInput, encoding: str) -> Iterator[tuple[int, str | BadLine]]:
-    try:
-        text = data.read_all().decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(data.name, f"invalid {encoding.upper()} at byte {exc.start}") from None
-    yield from enumerate(text.splitlines(keepends=True), start=1)
+    """UTF-16/32 text split at ``\\n`` like UTF-8 input, decoded incrementally: a large
+    file is never held whole, and a long line is joined once, not grown chunk by chunk."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    number = 0
+    offset = 0
+    parts: list[str] = []
+    while True:
+        try:
+            chunk = data.stream.read(CHUNK)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(data.name, f"cannot read: {describe_read_error(exc)}") from None
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                data.name, f"invalid {encoding.upper()} at byte {offset + exc.start}", line=number + 1
+            ) from None
+        offset += len(chunk)
+        start = 0
+        while (newline := text.find("\n", start)) >= 0:
+            parts.append(text[start : newline + 1])
+            number += 1
+            yield number, "".join(parts)
+            parts = []
+            start = newline + 1
+        if start < len(text):
+            parts.append(text[start:])
+        if not chunk:
+            if parts:
+                yield number + 1, "".join(parts)
+            return

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ NEVER_SCANNED = (".sarif", ".sentinel-baseline.json")
 again would report every finding twice."""
 SNIFF_BYTES = 8000
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+CANNOT_READ = "cannot read"
+"""A file that cannot be read is not skipped like a binary file: opening it fails the
+run (or, with ``--on-error skip``, is reported), so a gate never passes on unread files."""
 _READS_BINARY = frozenset({"parquet"})
 """Formats whose files are binary by nature and read by their own reader."""
 _SOURCE_FORMATS: dict[str, str] = {"json": "strings:json"}
@@ -58,7 +62,7 @@ def binary_reason(path: Path) -> str | None:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
-        return f"cannot read ({(exc.strerror or str(exc)).lower()})"
+        return f"{CANNOT_READ} ({(exc.strerror or str(exc)).lower()})"
     if head.startswith(_WIDE_BOMS):
         return None
     if head.startswith(b"\x1f\x8b"):
@@ -139,12 +143,13 @@ class Walker:
             name = os.path.normpath(here / entry.name)
             if is_dir:
                 yield from self._walk(Path(name), path, top, active, expansion)
-            elif (
-                entry.is_file(follow_symlinks=False)
-                and not entry.name.lower().endswith(NEVER_SCANNED)
-                and self._included(relative)
-            ):
+            elif not self._included(relative) or entry.name.lower().endswith(NEVER_SCANNED):
+                continue
+            elif entry.is_file(follow_symlinks=False):
                 yield name
+            else:
+                # A FIFO would block the walk and a device never ends: say so, never read them.
+                expansion.skipped.append(f"{name}: not a regular file ({_kind(entry)}), skipped")
 
     def _included(self, relative: str) -> bool:
         if not self.include:
@@ -153,6 +158,14 @@ class Walker:
         if matches_any(relative, False, self.include):
             return True
         return any(matches_any("/".join(parts[:depth]), True, self.include) for depth in range(1, len(parts)))
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    mode = entry.stat(follow_symlinks=False).st_mode
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device")):
+        if test(mode):
+            return kind
+    return "device" if stat.S_ISBLK(mode) else "special file"
 
 
 def expand(
@@ -184,7 +197,7 @@ def expand(
 def _add(name: str, expansion: Expansion, input_format: str) -> None:
     fmt = input_format if input_format != "auto" else source_format(name)
     reason = None if fmt in _READS_BINARY or _compressed_data(name, fmt) else binary_reason(Path(name))
-    if reason is not None:
+    if reason is not None and not reason.startswith(CANNOT_READ):
         expansion.skipped.append(f"{name}: {reason}")
         return
     expansion.inputs.append(name)

@@ -17,6 +17,7 @@ from typing import IO, Any
 from sentinel_cli import __version__
 from sentinel_cli.errors import InputError, RuntimeFailure, UsageError
 from sentinel_cli.model import ScanResult, Verdict
+from sentinel_cli.private_files import open_private
 from sentinel_cli.runner import RunSummary
 from sentinel_cli.sources.base import Source
 from sentinel_cli.telemetry.logs import timestamp
@@ -83,7 +84,7 @@ class AuditObserver:
         self.trace_id = trace_id
         self.written = 0
         try:
-            self._file: IO[str] | None = path.open("a", encoding="utf-8")
+            self._file: IO[str] | None = open_private(path)
         except OSError as exc:
             raise UsageError(f"--audit-log {path}: cannot open ({exc.strerror})") from None
 

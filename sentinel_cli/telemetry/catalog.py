@@ -133,7 +133,7 @@ def series_names(emitter: Emitter | None = None) -> set[str]:
     return {series for spec in METRICS if emitter in (None, spec.emitter) for series in spec.series}
 
 
-ERROR_TYPES = ("bad_record", "input", "usage", "config", "runtime", "io", "internal", "push")
+ERROR_TYPES = ("bad_record", "input", "usage", "config", "runtime", "io", "internal", "push", "trace")
 """Values of ``promptsentinel_errors_total{type}``."""
 THREAT_CATEGORIES = tuple(sorted(category.value for category in Category if category.is_threat))
 """Values of ``promptsentinel_threats_blocked_total{category}``."""

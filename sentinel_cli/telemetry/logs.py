@@ -10,7 +10,6 @@ Logging is off unless asked for; the "sentinel" logger then has only a
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 from sentinel_cli.errors import InputError, UsageError
 from sentinel_cli.model import Prompt, ScanResult, Verdict
+from sentinel_cli.private_files import PrivateRotatingFileHandler
 from sentinel_cli.redact import redact_prompt
 from sentinel_cli.runner import RunSummary
 from sentinel_cli.sources.base import Source
@@ -115,7 +115,7 @@ class LogSetup:
         handler: logging.Handler
         if file is not None:
             try:
-                handler = logging.handlers.RotatingFileHandler(
+                handler = PrivateRotatingFileHandler(
                     file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
                 )
             except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import http.client
 import ssl
 import time
 import urllib.error
@@ -200,6 +201,9 @@ def _describe(exc: BaseException) -> tuple[str, bool]:
         return str(text).lower(), True
     if isinstance(exc, TimeoutError):
         return "timed out", True
+    if isinstance(exc, http.client.HTTPException):
+        # Not an HTTP answer (a wrong port, a proxy cutting the reply): never echo its bytes.
+        return f"the answer was not HTTP ({type(exc).__name__})", True
     if isinstance(exc, ssl.SSLError):
         return f"TLS error: {exc.reason or exc}", False
     if isinstance(exc, OSError):

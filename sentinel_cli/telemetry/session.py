@@ -116,6 +116,8 @@ class Telemetry:
             trace_id = self.tracing.trace_id if self.tracing is not None else (lambda: None)
             self.audit = AuditObserver(s.audit_log, run_id=self.run_id, mode=s.mode.value, trace_id=trace_id)
             self.observers.append(self.audit)
+        if self.tracing is not None:
+            self.tracing.on_export_failure = self._trace_export_failed
         if self.tracing is not None or self.metrics is not None or self.logs is not None:
             self.hooks = TelemetryHooks(
                 tracing=self.tracing,
@@ -136,6 +138,12 @@ class Telemetry:
             extra={"event": "run.start", "command": self.command, "version": __version__, "trace": s.trace},
         )
 
+    def _trace_export_failed(self, reason: str) -> None:
+        # Called from the span processor's worker thread; counters and logging are thread-safe.
+        if self.metrics is not None:
+            self.metrics.observe_error("trace")
+        log.warning("trace export failed: %s", reason, extra={"event": "trace.failed", "error_type": "trace"})
+
     # -- the LLM layer's listener (see telemetry.events) ------------------------------
     def on_llm_call(self, call: LlmCall) -> None:
         fields = asdict(call)
@@ -143,6 +151,15 @@ class Telemetry:
             self.metrics.observe_llm_call(**fields)
         if self.tracing is not None:
             self.tracing.llm_call(**fields)
+        if call.error_type:
+            log.warning(
+                "LLM call failed",
+                extra={
+                    "event": "llm.failed",
+                    "error": f"{call.provider} {call.model}: {call.error_type}",
+                    "error_type": call.error_type,
+                },
+            )
 
     def on_cache_stats(self, stats: CacheStats) -> None:
         if self.metrics is not None:
@@ -160,17 +177,6 @@ class Telemetry:
         stopped = error or (summary.error if summary is not None else None)
         success = stopped is None and summary is not None and not summary.interrupted
         now = time.time()
-        if self.metrics is not None:
-            if summary is None:
-                from sentinel_cli.telemetry.catalog import error_type
-
-                self.metrics.observe_error(error_type(error) if error else "internal")
-                self.metrics.finish_run(0, now - self._started)
-            self.metrics.mark_outcome(success, now)
-            failure = self._push(self.metrics, success)
-            if self.settings.metrics_file is not None:
-                file_failure = self._write_file(self.metrics, success)
-                failure = failure or file_failure
         fields: dict[str, Any] = {"event": "run.finish", "outcome": "success" if success else "failure"}
         if summary is not None:
             fields.update(
@@ -188,6 +194,19 @@ class Telemetry:
                 "sentinel.outcome": fields["outcome"],
             }
             self.tracing.end_run(attributes, error=None if success else str(stopped or "interrupted"))
+            # Export now (bounded), so a collector that failed is counted in the metrics below.
+            self.tracing.flush()
+        if self.metrics is not None:
+            if summary is None:
+                from sentinel_cli.telemetry.catalog import error_type
+
+                self.metrics.observe_error(error_type(error) if error else "internal")
+                self.metrics.finish_run(0, now - self._started)
+            self.metrics.mark_outcome(success, now)
+            failure = self._push(self.metrics, success)
+            if self.settings.metrics_file is not None:
+                file_failure = self._write_file(self.metrics, success)
+                failure = failure or file_failure
         return failure
 
     def _push(self, metrics: RunMetrics, success: bool) -> RuntimeFailure | None:

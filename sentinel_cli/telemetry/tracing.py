@@ -12,14 +12,19 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from sentinel_cli import __version__
@@ -46,6 +51,31 @@ def make_exporter(kind: str) -> SpanExporter:
     raise UsageError(f"--trace {kind}: unknown exporter (use console or otlp)")
 
 
+class WatchedExporter(SpanExporter):
+    """Passes spans on and reports every export that failed (collector down, slow, 5xx,
+    garbage): a collector's trouble is counted and logged, and never fails the run."""
+
+    def __init__(self, inner: SpanExporter, failed: Callable[[str], None]) -> None:
+        self.inner = inner
+        self._failed = failed
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        try:
+            result = self.inner.export(spans)
+        except Exception as exc:  # noqa: BLE001 - the exporter runs in a worker thread
+            self._failed(f"{type(exc).__name__}: {exc}")
+            return SpanExportResult.FAILURE
+        if result is not SpanExportResult.SUCCESS:
+            self._failed(f"{len(spans)} span(s) were not accepted")
+        return result
+
+    def shutdown(self) -> None:
+        self.inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30_000) -> bool:
+        return self.inner.force_flush(timeout_millis)
+
+
 class Tracing:
     """A tracer provider for one run and the spans sentinel makes."""
 
@@ -54,9 +84,12 @@ class Tracing:
         if not os.environ.get("OTEL_SERVICE_NAME"):
             attributes["service.name"] = "sentinel"
         self.provider = TracerProvider(resource=Resource.create(attributes))
-        exporter = exporter or make_exporter(kind)
+        watched = WatchedExporter(exporter or make_exporter(kind), self._export_failed)
+        self.export_failures = 0
+        self.on_export_failure: Callable[[str], None] | None = None
+        """Told about each failed export (the telemetry counts and logs it)."""
         # Console output is for watching a run as it happens; OTLP goes out in batches.
-        processor = SimpleSpanProcessor(exporter) if kind == "console" else BatchSpanProcessor(exporter)
+        processor = SimpleSpanProcessor(watched) if kind == "console" else BatchSpanProcessor(watched)
         self.provider.add_span_processor(processor)
         self.tracer = self.provider.get_tracer("sentinel", __version__)
         self._run: AbstractContextManager[trace.Span] | None = None
@@ -128,6 +161,15 @@ class Tracing:
     def trace_id(self) -> str | None:
         ids = self.span_ids()
         return ids[0] if ids else None
+
+    def _export_failed(self, reason: str) -> None:
+        self.export_failures += 1
+        if self.on_export_failure is not None:
+            self.on_export_failure(reason)
+
+    def flush(self) -> bool:
+        """Export the spans so far (bounded wait), so failures are counted before metrics go out."""
+        return self.provider.force_flush(SHUTDOWN_TIMEOUT_MS)
 
     def shutdown(self) -> None:
         """Export what is left (bounded wait) and stop."""
