@@ -208,6 +208,15 @@ class Settings(BaseSettings):
     def _split_globs(cls, value: Any) -> Any:
         return _split_csv(value)
 
+    # Performance: worker processes for local detection (sentinel_cli/parallel.py)
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="Worker processes for local detection (default: one per CPU once a run passes "
+        "2,000 prompts, one before that).",
+    )
+
     # LLM judge (sentinel_cli/llm, sentinel_cli/providers). Keys are read from
     # these settings, else from the SDKs' own ANTHROPIC_API_KEY / OPENAI_API_KEY.
     llm: LlmMode = Field(

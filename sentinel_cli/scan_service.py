@@ -36,6 +36,7 @@ from sentinel_cli.sources.walk import Expansion, expand
 if TYPE_CHECKING:
     from sentinel_cli.llm.events import LlmListener
     from sentinel_cli.llm.stage import JudgeStage
+    from sentinel_cli.parallel import Pipeline
 
 _FORMAT_BY_SUFFIX: dict[str, OutputFormat] = {
     ".json": OutputFormat.JSON,
@@ -145,7 +146,11 @@ class PreparedScan:
             fail_on_severity=Severity(settings.fail_on_severity) if settings.fail_on_severity else None,
         )
         opener = source_opener(settings, self.expansion.formats, self.notes)
-        summary = run_scan(self.expansion.inputs, opener, self.judge or self.engine, sink, options, observers)
+        pipeline = build_pipeline(settings, self.engine, self.judge)
+        try:
+            summary = run_scan(self.expansion.inputs, opener, pipeline, sink, options, observers)
+        finally:
+            pipeline.close()
         summary.baselined = self.baseline.matched if self.baseline is not None else 0
         summary.notes = [*self.expansion.skipped, *self.notes]
         if self.judge is not None and self.judge.failure is not None and summary.error is None:
@@ -156,6 +161,20 @@ class PreparedScan:
         """Release what the scan holds open (the judge's clients, cache and ledger)."""
         if self.judge is not None:
             self.judge.close()
+
+
+def build_pipeline(settings: Settings, engine: Engine, judge: JudgeStage | None = None) -> Pipeline:
+    """The batch scanner of a run: this process first, worker processes once they pay off."""
+    from sentinel_cli.parallel import AUTO_AFTER, Pipeline, cpu_count
+
+    workers = settings.workers if settings.workers is not None else cpu_count()
+    return Pipeline(
+        engine,
+        workers,
+        start_after=AUTO_AFTER if settings.workers is None else 1,
+        post=judge.judge_batch if judge is not None else None,
+        settings=settings,
+    )
 
 
 def build_judge_stage(
