@@ -25,8 +25,6 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from sentinel_cli.engine import NO_HOOKS, Detection, Engine, EngineHooks
@@ -35,6 +33,7 @@ from sentinel_cli.model import Location, Message, Prompt, ScanResult
 from sentinel_cli.runner import BatchScanner
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
     from contextlib import AbstractContextManager
 
     from sentinel_cli.config import Settings
@@ -202,10 +201,10 @@ class Pipeline(BatchScanner):
             return None
         prompts, pending = self._queue[0]
         try:
-            if isinstance(pending, Future):
-                results = self._finish(prompts, self._wait(prompts, pending))
-            else:
+            if isinstance(pending, list):
                 results = pending
+            else:
+                results = self._finish(prompts, self._wait(prompts, pending))
             if self.post is not None:
                 results = self.post(prompts, results)
         except KeyboardInterrupt:
@@ -222,7 +221,7 @@ class Pipeline(BatchScanner):
         ready = []
         while self._queue:
             pending = self._queue[0][1]
-            if isinstance(pending, Future) and not (pending.done() and pending.exception() is None):
+            if not isinstance(pending, list) and not (pending.done() and pending.exception() is None):
                 break
             results = self.take()
             if results is not None:
@@ -237,7 +236,9 @@ class Pipeline(BatchScanner):
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _start_pool(self) -> ProcessPoolExecutor:
+        # Imported here: a short run never starts a pool and should not pay for the import.
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         record = self.engine.hooks is not NO_HOOKS
         context = multiprocessing.get_context(self._start_method)
@@ -251,6 +252,8 @@ class Pipeline(BatchScanner):
         )
 
     def _wait(self, prompts: list[Prompt], future: Future[list[Detection]]) -> list[Detection]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return future.result()
         except _PromptFailed as exc:

@@ -16,9 +16,6 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import re2
 
 from sentinel_cli.normalization.chars import TAG_FIRST, TAG_LAST, VS_FIRST, VS_LAST, VS_SUPP_FIRST
 from sentinel_cli.normalization.scan import Scanner
@@ -45,10 +42,8 @@ TRIGGER_WORDS = (
 )  # fmt: skip
 # Scanning patterns run with RE2: linear, and an order of magnitude faster than
 # Python's re on 10 KB documents for these character-class scans.
-_ROT13_TRIGGERS: Any = re2.compile(
-    "(?i)" + "|".join(re2.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS)
-)
-_REVERSED_TRIGGERS: Any = re2.compile("(?i)" + "|".join(re2.escape(w[::-1]) for w in TRIGGER_WORDS))
+_ROT13_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS))
+_REVERSED_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(w[::-1]) for w in TRIGGER_WORDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,12 +225,12 @@ def _smuggled(text: str) -> Iterator[Payload]:
             yield Payload(encoding, decoded.rstrip("\n"), mapping)
 
 
-_SMUGGLING_RE: Any = re2.compile("[\U000e0000-\U000e007f\U000e0100-\U000e01ef\ufe00-\ufe0f]")
+_SMUGGLING_RE = Scanner("[\U000e0000-\U000e007f\U000e0100-\U000e01ef\ufe00-\ufe0f]")
 
 
 def has_smuggling(text: str) -> bool:
     """Whether ``text`` holds Unicode tag characters or variation selectors at all."""
-    return not text.isascii() and _SMUGGLING_RE.search(text) is not None
+    return not text.isascii() and _SMUGGLING_RE.search(text)
 
 
 def decode_smuggled(text: str) -> Iterator[Payload]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
-
-import re2
 
 from sentinel_cli.normalization.chars import INVISIBLE_RE, is_invisible
 from sentinel_cli.normalization.scan import Scanner
@@ -45,8 +42,8 @@ for _offset in range(26):
 _SCRIPT_TABLE = str.maketrans(_SCRIPT_LOOKALIKES)
 _SYMBOL_TABLE = str.maketrans(_SYMBOL_LOOKALIKES)
 _ALL_TABLE = str.maketrans({**_SCRIPT_LOOKALIKES, **_SYMBOL_LOOKALIKES})
-_LOOKALIKE_RE: Any = re2.compile("[" + "".join(_SCRIPT_LOOKALIKES) + "]")
-_SYMBOL_RE: Any = re2.compile("[" + "".join(_SYMBOL_LOOKALIKES) + "]")
+_LOOKALIKE_RE = Scanner("[" + "".join(_SCRIPT_LOOKALIKES) + "]")
+_SYMBOL_RE = Scanner("[" + "".join(_SYMBOL_LOOKALIKES) + "]")
 
 
 @lru_cache(maxsize=4096)
