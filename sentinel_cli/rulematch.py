@@ -5,6 +5,12 @@ which finds in a single linear scan which rules may match; only those rules'
 exact patterns then run to find the span. A 300-character prompt costs a few
 microseconds against hundreds of rules instead of one regex search per rule.
 
+Compiling that set takes tens of milliseconds, more than the rest of a
+one-prompt scan, so the first ``SET_AFTER`` texts are pre-selected instead by
+the literals each pattern requires (``prefilter``), and only the exact patterns
+of rules whose literals occur are compiled. Either way the exact pattern
+decides, so the findings are the same.
+
 Long texts are matched in overlapping windows so that the work per call and
 the memory of RE2's automaton stay bounded; every character is scanned.
 """
@@ -16,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sentinel_cli.normalize import iter_chunks
-from sentinel_cli.regex_safety import loosen
+from sentinel_cli.prefilter import Prefilter
+from sentinel_cli.ruleindex import pattern_hint
 from sentinel_cli.rulepack import Rule, Signal, compile_pattern
 
 WINDOW = 16 * 1024
@@ -25,6 +32,8 @@ OVERLAP = 1024
 """Characters shared by consecutive windows: a match shorter than this is never cut."""
 SET_MEMORY = 256 << 20
 """RE2 memory budget for the rule set's automaton (it is built lazily, as input needs it)."""
+SET_AFTER = 16
+"""Texts matched with the literal prefilter before the rule set is compiled."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +53,8 @@ class RuleMatcher:
         self._index = [(item, source) for item in items for source in item.sources]
         self._order = {item.key: position for position, item in enumerate(items)}
         self._set: Any = None
+        self._prefilter: Prefilter | None = None
+        self._calls = 0
 
     def _compiled(self) -> Any:
         if self._set is None:
@@ -53,20 +64,27 @@ class RuleMatcher:
             options.max_mem = SET_MEMORY
             rule_set = re2.Set.SearchSet(options)
             for _, source in self._index:
-                rule_set.Add(loosen(source))
+                rule_set.Add(pattern_hint(source).loose)
             rule_set.Compile()
             self._set = rule_set
         return self._set
+
+    def _filtered(self) -> Prefilter:
+        if self._prefilter is None:
+            self._prefilter = Prefilter([pattern_hint(source).atoms for _, source in self._index])
+        return self._prefilter
 
     def find(self, text: str) -> list[Match]:
         """The first match of every rule and signal that matches ``text``, rules first, in order."""
         if not self._index or not text:
             return []
-        rule_set = self._compiled()
+        early = self._set is None and self._calls < SET_AFTER
+        self._calls += 1
+        select = self._filtered().candidates if early else self._compiled().Match
         found: dict[str, Match] = {}
         for start, end in iter_chunks(len(text), WINDOW, OVERLAP):
             window = text if (start, end) == (0, len(text)) else text[start:end]
-            hits = rule_set.Match(window)
+            hits = select(window)
             if not hits:
                 continue
             for index in sorted(hits):
