@@ -14,13 +14,14 @@ digit clusters, and only then run a pattern on a short window.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
+from sentinel_cli.lazyre import lazy
 from sentinel_cli.model import Category, Finding, RuleInfo, Severity
+
+__all__ = ["Cues", "Hit", "Scan", "SpanRule", "lazy", "lowered", "masked", "resolve", "to_findings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,22 +61,15 @@ class SpanRule:
         )
 
 
-def lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
-    """A pattern compiled on first use, so importing a detector stays cheap."""
-
-    @cache
-    def compiled() -> re.Pattern[str]:
-        return re.compile(pattern, flags)
-
-    return compiled
-
-
 def lowered(text: str) -> str:
     """``text.lower()`` with the same length, so offsets found in it are offsets into ``text``."""
     lower = text.lower()
     if len(lower) == len(text):
         return lower
     return "".join(char.lower()[0] for char in text)  # "İ".lower() is two characters
+
+
+_DIGITS = frozenset("0123456789")
 
 
 @dataclass(slots=True)
@@ -85,10 +79,13 @@ class Scan:
     text: str
     lower: str = ""
     _anchors: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    digits: bool = False
+    """Whether the text has an ASCII digit: recognisers of numbers skip texts without one."""
 
     def __post_init__(self) -> None:
         if not self.lower:
             self.lower = lowered(self.text)
+        self.digits = not _DIGITS.isdisjoint(self.text)
 
     def at(self, *needles: str, case: bool = False) -> list[int]:
         """Sorted offsets of every needle, in the lower-cased text (``case=True``: in the text).

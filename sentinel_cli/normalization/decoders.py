@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from sentinel_cli.lazyre import lazy
 from sentinel_cli.normalization.chars import TAG_FIRST, TAG_LAST, VS_FIRST, VS_LAST, VS_SUPP_FIRST
 from sentinel_cli.normalization.scan import Scanner
 from sentinel_cli.normalization.spans import Block, MapBuilder, Reversed, Shifted, SpanMap
@@ -40,8 +40,16 @@ TRIGGER_WORDS = (
     "password", "secret", "jailbreak", "pretend", "developer mode", "bypass", "override",
     "unfiltered", "restriction", "do anything now", "print", "your prompt", "confidential",
 )  # fmt: skip
+
+
 # Scanning patterns run with RE2: linear, and an order of magnitude faster than
 # Python's re on 10 KB documents for these character-class scans.
+def _unescape_html(text: str) -> str:
+    import html  # its entity table is large; only texts with entities need it
+
+    return html.unescape(text)
+
+
 _ROT13_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS))
 _REVERSED_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(w[::-1]) for w in TRIGGER_WORDS))
 
@@ -95,12 +103,12 @@ def _texty(data: bytes) -> str | None:
     if letters >= 0.6 * len(visible):
         return text
     # Another layer of encoding (hex digits inside base64) is worth decoding too.
-    return text if _NESTED_RE.fullmatch(stripped) else None
+    return text if _NESTED_RE().fullmatch(stripped) else None
 
 
-_NESTED_RE = re.compile(r"[0-9a-fA-F \n:,x]+|[01 \n,]+|[A-Za-z0-9+/=_\n-]+")
+_NESTED_RE = lazy(r"[0-9a-fA-F \n:,x]+|[01 \n,]+|[A-Za-z0-9+/=_\n-]+")
 _BASE64_RE = Scanner(rf"[A-Za-z0-9+/_-]{{{MIN_RUN},}}(?:\r?\n[A-Za-z0-9+/_-]{{4,}})*={{0,2}}")
-_BASE32_RE = re.compile(r"^[A-Z2-7]+=*$")
+_BASE32_RE = lazy(r"^[A-Z2-7]+=*$")
 _HEX_RE = Scanner(rf"(?:(?:0x)?[0-9a-fA-F]{{2}}[ :,]?){{{MIN_RUN // 2},}}")
 _BINARY_RE = Scanner(r"(?:[01]{8}[ ,]?){4,}")
 _ESCAPE_RE = Scanner(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
@@ -111,7 +119,7 @@ _ENTITY_RE = Scanner(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)
 def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
     compact = run.replace("\r", "").replace("\n", "")
     body = compact.rstrip("=")
-    if _BASE32_RE.match(compact) and not body.isdigit():
+    if _BASE32_RE().match(compact) and not body.isdigit():
         try:
             data = base64.b32decode(body + "=" * (-len(body) % 8))
         except (binascii.Error, ValueError):
@@ -257,6 +265,6 @@ def decode_layer(text: str, budget: Budget, *, skip: str = "") -> Iterator[Paylo
         if payload is not None:
             yield payload
     if "&" in text:
-        payload = _substituted(text, _ENTITY_RE, html.unescape, "html", minimum=12)
+        payload = _substituted(text, _ENTITY_RE, _unescape_html, "html", minimum=12)
         if payload is not None:
             yield payload

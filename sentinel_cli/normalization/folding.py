@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from sentinel_cli.lazyre import lazy
 from sentinel_cli.normalization.chars import INVISIBLE_RE, is_invisible
 from sentinel_cli.normalization.scan import Scanner
 from sentinel_cli.normalization.spans import MapBuilder, Piecewise
@@ -174,13 +175,13 @@ def normalize(text: str) -> tuple[str, Piecewise | None]:
 # ("i g n o r e", "i.g.n.o.r.e", "I - G - N - O - R - E"); group 1 is the run.
 # These scans use RE2: on 10 KB documents Python's re is several times slower.
 _SPACED_RUN_RE = Scanner(r"(?:^|[^\pL\pN])((?:[\pL\pN][ \t.\-_*·|/\\,+~]{1,3}){3,}[\pL\pN])(?:[^\pL\pN]|$)")
-_SEPARATOR_RE = re.compile(r"[ \t.\-_*·|/\\,+~]+")
+_SEPARATOR_RE = lazy(r"[ \t.\-_*·|/\\,+~]+")
 # A word split by one separator next to a one- or two-letter fragment: "i-nstruction", "terminatio-n".
 _SPLIT_WORD_RE = Scanner(r"(?:^|[^\pL])(\pL{1,2}[-_.·*]\pL{3})|(\pL{3}[-_.·*]\pL{1,2})(?:[^\pL]|$)")
 
 
 def _spaced(builder: MapBuilder, text: str, start: int, end: int) -> None:
-    separators = list(_SEPARATOR_RE.finditer(text, start, end))
+    separators = list(_SEPARATOR_RE().finditer(text, start, end))
     narrow = min(len(sep.group()) for sep in separators)
     position = start
     for sep in separators:
@@ -256,9 +257,9 @@ def fold_leet(text: str) -> str | None:
     return "".join(pieces)
 
 
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE = lazy(r"\s+")
 
 
 def canonical(normalized: str) -> str:
     """The one-string form of a normalised text: whitespace collapsed, case folded."""
-    return _SPACE_RE.sub(" ", normalized).strip().casefold()
+    return _SPACE_RE().sub(" ", normalized).strip().casefold()
