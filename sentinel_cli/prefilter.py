@@ -19,8 +19,10 @@ only makes the filter let more through.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from sentinel_cli.regex_syntax import Node, UnsafePattern, parse
+if TYPE_CHECKING:
+    from sentinel_cli.regex_syntax import Node
 
 Clause = frozenset[str]
 """At least one of these atoms occurs in every matching text."""
@@ -100,6 +102,8 @@ def _alternation(branches: Sequence[Node]) -> tuple[set[str] | None, list[Clause
 
 def required(pattern: str) -> Cnf:
     """The clauses every text matching ``pattern`` satisfies (case-folded atoms)."""
+    from sentinel_cli.regex_syntax import UnsafePattern, parse  # the shipped index has these already
+
     try:
         exact, cnf = _info(parse(pattern, charsets=False))
     except (UnsafePattern, ValueError, IndexError):

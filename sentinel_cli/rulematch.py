@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sentinel_cli.normalize import iter_chunks
-from sentinel_cli.prefilter import Prefilter
 from sentinel_cli.ruleindex import pattern_hint
 from sentinel_cli.rulepack import Rule, Signal, compile_pattern
+
+if TYPE_CHECKING:
+    from sentinel_cli.prefilter import Prefilter
 
 WINDOW = 16 * 1024
 """Characters matched per call on long texts."""
@@ -71,6 +73,8 @@ class RuleMatcher:
 
     def _filtered(self) -> Prefilter:
         if self._prefilter is None:
+            from sentinel_cli.prefilter import Prefilter
+
             self._prefilter = Prefilter([pattern_hint(source).atoms for _, source in self._index])
         return self._prefilter
 

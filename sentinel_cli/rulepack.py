@@ -47,7 +47,6 @@ from typing import TYPE_CHECKING, Any
 
 from sentinel_cli.errors import ConfigError
 from sentinel_cli.model import Category, RuleInfo, Severity
-from sentinel_cli.regex_safety import PatternSyntaxError, UnsafePattern, check_pattern
 
 if TYPE_CHECKING:
     import re2
@@ -132,6 +131,9 @@ def validate_pattern(source: Any, where: str) -> str:
     """Refuse a pattern RE2 cannot compile, one that could backtrack catastrophically,
     or one that matches the empty string (it would fire on every prompt)."""
     import re2
+
+    # The checks parse patterns; a scan of the built-in packs never needs them.
+    from sentinel_cli.regex_safety import PatternSyntaxError, UnsafePattern, check_pattern
 
     if not isinstance(source, str) or not source:
         raise ConfigError(f"{where}: patterns must be non-empty strings")

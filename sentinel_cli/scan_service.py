@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING
 
 from sentinel_cli import __version__
 from sentinel_cli.allowlist import AllowList
-from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
-from sentinel_cli.ci.baseline import Entry as BaselineEntry
-from sentinel_cli.ci.baseline import load as load_baseline
 from sentinel_cli.ci.fingerprint import Fingerprinter
 from sentinel_cli.ci.repo import RepoPaths
 from sentinel_cli.ci.suppress import apply_suppressions
@@ -34,6 +31,8 @@ from sentinel_cli.sources.records import FieldMapper
 from sentinel_cli.sources.walk import Expansion, expand
 
 if TYPE_CHECKING:
+    from sentinel_cli.ci.baseline import BaselineFilter
+    from sentinel_cli.ci.baseline import Entry as BaselineEntry
     from sentinel_cli.llm.events import LlmListener
     from sentinel_cli.llm.stage import JudgeStage
     from sentinel_cli.parallel import Pipeline
@@ -204,7 +203,9 @@ def prepare(
     stages: list[FindingStage] = [Fingerprinter(paths), apply_suppressions]
     baseline_filter = None
     if use_baseline and settings.baseline is not None:
-        baseline_filter = BaselineFilter(load_baseline(settings.baseline).entries)
+        from sentinel_cli.ci.baseline import BaselineFilter, load
+
+        baseline_filter = BaselineFilter(load(settings.baseline).entries)
         stages.append(baseline_filter)
     expansion = expand(
         inputs,
@@ -276,6 +277,8 @@ def collect_findings(
 ) -> tuple[RunSummary, dict[str, BaselineEntry]]:
     """Scan without writing results, keeping each unsuppressed finding as a baseline entry
     (``sentinel baseline create|update``); an existing ``--baseline`` is not applied."""
+    from sentinel_cli.ci.baseline import BaselineCollector
+
     prepared = prepare(settings, inputs, skip=skip, use_baseline=False)
     collector = BaselineCollector(prepared.paths, Output(None), RunInfo(tool_version=__version__))
     try:
