@@ -150,7 +150,7 @@ _AWS_SECRET = lazy(
 def vendor_tokens(scan: Scan) -> Iterator[Hit]:
     text = scan.text
     for fmt in FORMATS:
-        if fmt.gate and not scan.at(*fmt.gate):
+        if fmt.gate and not scan.has(fmt.gate):
             continue
         for match in fmt.pattern().finditer(text):
             group = 1 if match.re.groups else 0

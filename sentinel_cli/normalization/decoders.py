@@ -52,6 +52,7 @@ def _unescape_html(text: str) -> str:
 
 _ROT13_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS))
 _REVERSED_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(w[::-1]) for w in TRIGGER_WORDS))
+_ANY_TRIGGER = Scanner(f"(?:{_ROT13_TRIGGERS.pattern})|(?:{_REVERSED_TRIGGERS.pattern})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,9 @@ _BINARY_RE = Scanner(r"(?:[01]{8}[ ,]?){4,}")
 _ESCAPE_RE = Scanner(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
 _URL_RE = Scanner(r"(?:%[0-9A-Fa-f]{2})+")
 _ENTITY_RE = Scanner(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)+")
+# One scan says whether any of the three block encodings occurs at all: most texts hold
+# none, and each RE2 call costs microseconds of overhead whatever the text.
+_ANY_BLOCK = Scanner("|".join(f"(?:{scanner.pattern})" for scanner in (_BASE64_RE, _HEX_RE, _BINARY_RE)))
 
 
 def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
@@ -250,11 +254,13 @@ def decode_smuggled(text: str) -> Iterator[Payload]:
 def decode_layer(text: str, budget: Budget, *, skip: str = "") -> Iterator[Payload]:
     """Every payload found directly in ``text`` (one level of decoding). ``skip`` names an
     involution not to apply again (ROT13 of ROT13 is the text itself)."""
-    if skip != "rot13" and _ROT13_TRIGGERS.search(text):
-        yield Payload("rot13", codecs.encode(text, "rot13"), Shifted(0))
-    if skip != "reversed" and _REVERSED_TRIGGERS.search(text):
-        yield Payload("reversed", text[::-1], Reversed(len(text)))
-    yield from _blocks(text, budget)
+    if _ANY_TRIGGER.may_match(text):
+        if skip != "rot13" and _ROT13_TRIGGERS.search(text):
+            yield Payload("rot13", codecs.encode(text, "rot13"), Shifted(0))
+        if skip != "reversed" and _REVERSED_TRIGGERS.search(text):
+            yield Payload("reversed", text[::-1], Reversed(len(text)))
+    if _ANY_BLOCK.may_match(text):
+        yield from _blocks(text, budget)
     if "\\" in text:
         for start, end, run in _runs(_ESCAPE_RE, text, budget):
             decoded = _escape_decode(run)
