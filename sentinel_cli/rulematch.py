@@ -86,16 +86,27 @@ class RuleMatcher:
         self._calls += 1
         select = self._filtered().candidates if early else self._compiled().Match
         found: dict[str, Match] = {}
-        for start, end in iter_chunks(len(text), WINDOW, OVERLAP):
-            window = text if (start, end) == (0, len(text)) else text[start:end]
-            hits = select(window)
+        if len(text) <= WINDOW:  # most texts: one window, no slicing
+            hits = select(text)
             if not hits:
-                continue
-            for index in sorted(hits):
-                item, source = self._index[index]
-                if item.key in found:
-                    continue
-                match = compile_pattern(source).search(window)
-                if match is not None:
-                    found[item.key] = Match(item, start + match.start(), start + match.end())
+                return []
+            self._confirm(text, 0, hits, found)
+        else:
+            for start, end in iter_chunks(len(text), WINDOW, OVERLAP):
+                window = text[start:end]
+                hits = select(window)
+                if hits:
+                    self._confirm(window, start, hits, found)
+        if len(found) < 2:
+            return list(found.values())
         return sorted(found.values(), key=lambda m: self._order[m.item.key])
+
+    def _confirm(self, window: str, start: int, hits: Sequence[int], found: dict[str, Match]) -> None:
+        """Run the exact pattern of each pre-selected rule; keep each rule's first match."""
+        for index in sorted(hits):
+            item, source = self._index[index]
+            if item.key in found:
+                continue
+            match = compile_pattern(source).search(window)
+            if match is not None:
+                found[item.key] = Match(item, start + match.start(), start + match.end())
