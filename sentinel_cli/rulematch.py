@@ -1,14 +1,14 @@
 """Matching many rules against a text in one pass.
 
-All rule patterns, loosened (``regex_safety.loosen``), go into one RE2 set,
-which finds in a single linear scan which rules may match; only those rules'
-exact patterns then run to find the span. A 300-character prompt costs a few
+All rule patterns, loosened (``regex_safety.loosen``), go into RE2 sets
+(``ruleset``), which find in a single linear scan which rules may match; only
+those rules' exact patterns then run to find the span. A 300-character prompt costs a few
 microseconds against hundreds of rules instead of one regex search per rule.
 
-Compiling that set takes tens of milliseconds, more than the rest of a
+Compiling the sets takes tens of milliseconds, more than the rest of a
 one-prompt scan, so the first ``SET_AFTER`` texts are pre-selected instead by
 the literals each pattern requires (``prefilter``), and only the exact patterns
-of rules whose literals occur are compiled. Either way the exact pattern
+of rules whose literals occur are compiled; the sets are compiled at the next. Either way the exact pattern
 decides, so the findings are the same.
 
 Long texts are matched in overlapping windows so that the work per call and
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sentinel_cli.normalize import iter_chunks
 from sentinel_cli.ruleindex import pattern_hint
@@ -27,13 +27,12 @@ from sentinel_cli.rulepack import Rule, Signal, compile_pattern
 
 if TYPE_CHECKING:
     from sentinel_cli.prefilter import Prefilter
+    from sentinel_cli.ruleset import LooseSets
 
 WINDOW = 16 * 1024
 """Characters matched per call on long texts."""
 OVERLAP = 1024
 """Characters shared by consecutive windows: a match shorter than this is never cut."""
-SET_MEMORY = 256 << 20
-"""RE2 memory budget for the rule set's automaton (it is built lazily, as input needs it)."""
 SET_AFTER = 16
 """Texts matched with the literal prefilter before the rule set is compiled."""
 
@@ -54,21 +53,15 @@ class RuleMatcher:
         items: tuple[Rule | Signal, ...] = (*self.rules, *self.signals)
         self._index = [(item, source) for item in items for source in item.sources]
         self._order = {item.key: position for position, item in enumerate(items)}
-        self._set: Any = None
+        self._set: LooseSets | None = None
         self._prefilter: Prefilter | None = None
         self._calls = 0
 
-    def _compiled(self) -> Any:
+    def _compiled(self) -> LooseSets:
         if self._set is None:
-            import re2
+            from sentinel_cli.ruleset import LooseSets
 
-            options = re2.Options()
-            options.max_mem = SET_MEMORY
-            rule_set = re2.Set.SearchSet(options)
-            for _, source in self._index:
-                rule_set.Add(pattern_hint(source).loose)
-            rule_set.Compile()
-            self._set = rule_set
+            self._set = LooseSets([pattern_hint(source).loose for _, source in self._index])
         return self._set
 
     def _filtered(self) -> Prefilter:
@@ -84,7 +77,7 @@ class RuleMatcher:
             return []
         early = self._set is None and self._calls < SET_AFTER
         self._calls += 1
-        select = self._filtered().candidates if early else self._compiled().Match
+        select = self._filtered().candidates if early else self._compiled().match
         found: dict[str, Match] = {}
         if len(text) <= WINDOW:  # most texts: one window, no slicing
             hits = select(text)

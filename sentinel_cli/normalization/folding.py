@@ -178,7 +178,8 @@ _SPACED_RUN_RE = Scanner(r"(?:^|[^\pL\pN])((?:[\pL\pN][ \t.\-_*·|/\\,+~]{1,3}){
 _SEPARATOR_RE = lazy(r"[ \t.\-_*·|/\\,+~]+")
 # A word split by one separator next to a one- or two-letter fragment: "i-nstruction", "terminatio-n".
 _SPLIT_WORD_RE = Scanner(r"(?:^|[^\pL])(\pL{1,2}[-_.·*]\pL{3})|(\pL{3}[-_.·*]\pL{1,2})(?:[^\pL]|$)")
-_ANY_SPACING = Scanner(f"(?:{_SPACED_RUN_RE.pattern})|(?:{_SPLIT_WORD_RE.pattern})")  # one call for most texts
+# One call decides for most texts that neither applies.
+_ANY_SPACING = Scanner(f"(?:{_SPACED_RUN_RE.pattern})|(?:{_SPLIT_WORD_RE.pattern})")
 
 
 def _spaced(builder: MapBuilder, text: str, start: int, end: int) -> None:
