@@ -104,9 +104,12 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
     return results
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and its children, in bytes (Linux /proc)."""
-    total = 0
+def _memory(pid: int) -> tuple[int, int]:
+    """``(PSS, largest RSS)`` in bytes of a process and its children (Linux ``/proc``).
+
+    The proportional set size counts pages that forked workers share with the parent
+    once, split between them, so the sum is the memory the run really holds."""
+    pss = largest = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -115,12 +118,14 @@ def _tree_rss(pid: int) -> int:
             parent = int(stat.rpartition(")")[2].split()[1])
             if int(entry.name) != pid and parent != pid:
                 continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    largest = max(largest, int(line.split()[1]) * 1024)
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
         except (OSError, ValueError, IndexError):
             continue
-    return total
+    return pss, largest
 
 
 def make_parquet(path: Path, rows: int) -> Path:
@@ -153,13 +158,14 @@ def parquet(rows: int, workdir: Path, cores: int) -> dict[str, Any]:
         command = sentinel(
             "scan", str(source), "-o", str(output), "--workers", str(workers), "--fail-on", "never", "-q"
         )
-        peak = 0
+        peak_pss = peak_rss = 0
         started = time.perf_counter()
         process = subprocess.Popen(
             command, env=cli_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
+            pss, rss = _memory(process.pid)
+            peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
             time.sleep(0.1)
         wall = time.perf_counter() - started
         assert process.returncode == 0, process.stderr.read() if process.stderr else ""
@@ -169,7 +175,8 @@ def parquet(rows: int, workdir: Path, cores: int) -> dict[str, Any]:
         results["one_worker" if workers == 1 else "all_cores"] = {
             "workers": workers,
             "rows_per_s": rows / wall,
-            "peak_rss_total_mb": peak / 1e6,
+            "peak_pss_total_mb": peak_pss / 1e6,
+            "peak_rss_largest_mb": peak_rss / 1e6,
         }
     return results
 
