@@ -48,6 +48,14 @@ from common import (
 SECTIONS = ("cold", "throughput", "parquet", "llm")
 BASELINE = [sys.executable, "-c", "import typer, rich, pydantic_settings"]
 COUNTS = {"short": 20_000, "2kb": 4_000, "10kb": 1_000}
+WITH_MODEL = ["--detectors", "heuristics,unicode,model,pii,secrets"]
+CASES: dict[str, tuple[str, list[str], bool]] = {
+    "short": ("short", [], True),
+    "2kb": ("2kb", [], True),
+    "10kb": ("10kb", [], True),
+    "short+model": ("short", WITH_MODEL, False),
+}
+"""Case -> (texts, extra scan arguments, also with all cores)."""
 LLM_LATENCY = 0.05
 LLM_PROMPTS = 200
 
@@ -76,16 +84,18 @@ def cold_start(runs: int) -> dict[str, Any]:
 
 def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    for kind, full in COUNTS.items():
-        count = max(int(full * scale), 50)
-        source = write_jsonl(workdir / f"{kind}.jsonl", mix(kind, count))
+    for kind, (texts, extra, all_cores) in CASES.items():
+        count = max(int(COUNTS[texts] * scale), 50)
+        source = workdir / f"{texts}.jsonl"
+        if not source.exists():
+            write_jsonl(source, mix(texts, count))
         output = workdir / f"{kind}.out.jsonl"
         row: dict[str, Any] = {"prompts": count}
-        for workers in sorted({1, cores}):
+        for workers in sorted({1, cores if all_cores else 1}):
             timings = []
             for _ in range(runs):
                 run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
-                                   "--fail-on", "never", "-q"))  # fmt: skip
+                                   "--fail-on", "never", "-q", *extra))  # fmt: skip
                 assert run.returncode == 0, run.stderr
                 timings.append(run)
             key = "one_worker" if workers == 1 else "all_cores"
