@@ -19,7 +19,7 @@ only makes the filter let more through.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sentinel_cli.regex_syntax import Node
@@ -32,6 +32,8 @@ Cnf = tuple[Clause, ...]
 MAX_EXACT = 64
 """Alternatives tracked for a fixed-string part before it is treated as a clause."""
 MIN_ATOM_BYTES = 3
+ATOM_SET_MEMORY = 64 << 20
+"""RE2 memory budget of the compiled atom set (a literal set's automaton stays small)."""
 
 
 def _atomic(strings: set[str]) -> list[Clause]:
@@ -115,28 +117,65 @@ def required(pattern: str) -> Cnf:
 
 
 class Prefilter:
-    """Which of many patterns may match a text, from their ``required`` clauses."""
+    """Which of many patterns may match a text, from their ``required`` clauses.
+
+    Each pattern is filed under the atoms of its most selective clause; a text
+    makes it a candidate when one of those atoms occurs and every other clause
+    holds too. Which atoms occur is found with ``in`` (nothing to compile: the
+    first texts of a run) or, after ``compile``, with one pass of an RE2 set of
+    all atoms as literals (an Aho-Corasick-like automaton: its states are
+    bounded by the atoms' length, so its memory and speed settle at once).
+    """
 
     def __init__(self, cnfs: Sequence[Cnf]) -> None:
         self.always = [index for index, cnf in enumerate(cnfs) if not cnf]
-        self._keys: dict[str, list[int]] = {}
-        self._rest: list[tuple[Clause, ...]] = []
+        self.atoms = sorted({atom for cnf in cnfs for clause in cnf for atom in clause})
+        ids = {atom: number for number, atom in enumerate(self.atoms)}
+        self._filed: list[list[tuple[int, tuple[frozenset[int], ...]]]] = [[] for _ in self.atoms]
         for index, cnf in enumerate(cnfs):
-            key = max(cnf, key=_selective) if cnf else frozenset()
-            self._rest.append(tuple(clause for clause in cnf if clause is not key))
-            for atom in key:
-                self._keys.setdefault(atom, []).append(index)
-
-    def candidates(self, text: str) -> list[int]:
-        """Indexes of the patterns that may match ``text``, in order."""
-        folded = text.casefold()
-        found = set(self.always)
-        for atom, indexes in self._keys.items():
-            if atom not in folded:
+            if not cnf:
                 continue
-            for index in indexes:
-                if index not in found and all(
-                    any(other in folded for other in clause) for clause in self._rest[index]
-                ):
+            key = max(cnf, key=_selective)
+            rest = tuple(frozenset(ids[atom] for atom in clause) for clause in cnf if clause is not key)
+            for atom in key:
+                self._filed[ids[atom]].append((index, rest))
+        self._keys = [number for number, filed in enumerate(self._filed) if filed]
+        self._set: Any = None
+
+    def compile(self) -> None:
+        """Find atoms with one RE2 pass from now on (worth it once several texts are to come)."""
+        import re2
+
+        options = re2.Options()
+        options.literal = True
+        options.max_mem = ATOM_SET_MEMORY
+        atom_set = re2.Set.SearchSet(options)
+        for atom in self.atoms:
+            atom_set.Add(atom)
+        atom_set.Compile()
+        self._set = atom_set
+
+    def candidates(self, text: str, *, always: bool = True) -> list[int]:
+        """Indexes of the patterns that may match ``text``, in order (``always``: with the
+        patterns that have no atoms)."""
+        folded = text.casefold()
+        if self._set is not None:
+            present = self._set.Match(folded.encode("ascii") if folded.isascii() else folded) or []
+            occurs = set(present)
+            keys = present
+        else:
+            atoms = self.atoms
+            occurs = {number for number, atom in enumerate(atoms) if atom in folded}
+            keys = [number for number in self._keys if number in occurs]
+        found = set(self.always) if always else set()
+        filed = self._filed
+        for number in keys:
+            for index, rest in filed[number]:
+                if index in found:
+                    continue
+                for clause in rest:  # a plain loop: all() with a generator costs more here
+                    if occurs.isdisjoint(clause):
+                        break
+                else:
                     found.add(index)
         return sorted(found)

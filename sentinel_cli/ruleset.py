@@ -1,14 +1,13 @@
-"""The RE2 sets that pre-select rules: which loosened patterns match a text, in one pass each.
+"""RE2 sets of loosened patterns: which of them match a text, in one pass.
 
-RE2 builds a set's automaton lazily, state by state, as texts need it, and
-with hundreds of patterns that building is most of the cost of the first tens
-of thousands of texts. For ASCII text (most prompts) the patterns that can be
+The rule matcher uses one for the few patterns that no literal pre-selects
+(``rulematch``). For ASCII text (most prompts) the patterns that can be
 written in Latin-1 run in a Latin-1 set: on ASCII input it matches exactly
-where the UTF-8 set would, and its states are far cheaper to build (no
+where the UTF-8 set would, and its automaton is cheaper to build (no
 multi-byte sequences, no case-folding partners such as the Kelvin sign). The
-few patterns with other characters (typographic quotes, other scripts) run in
-a small UTF-8 set beside it. Texts with other characters use one UTF-8 set of
-every pattern, compiled the first time one arrives.
+patterns with other characters run in a small UTF-8 set beside it. Texts with
+other characters use one UTF-8 set of every pattern, compiled the first time
+one arrives.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def test_prefiltered_and_compiled_set_paths_find_the_same_matches(monkeypatch: p
     first = [[(m.item.key, m.start, m.end) for m in early.find(text)] for text in texts]
     monkeypatch.setattr(rulematch, "SET_AFTER", 0)
     second = [[(m.item.key, m.start, m.end) for m in late.find(text)] for text in texts]
-    assert early._set is None and late._set is not None
+    assert early._loose is None and late._loose is not None
     assert first == second
     assert sum(map(bool, first)) > len(texts) // 3  # the examples do match
 
@@ -67,5 +67,5 @@ def test_the_set_is_compiled_only_after_the_first_texts() -> None:
     matcher = RuleMatcher([rule("A", "alpha")])
     for _ in range(rulematch.SET_AFTER):
         assert [m.item.key for m in matcher.find("an alpha")] == ["A"]
-    assert matcher._set is None
-    assert [m.item.key for m in matcher.find("an alpha")] == ["A"] and matcher._set is not None
+    assert matcher._loose is None
+    assert [m.item.key for m in matcher.find("an alpha")] == ["A"] and matcher._loose is not None

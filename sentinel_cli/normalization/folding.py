@@ -136,7 +136,8 @@ def normalize(text: str) -> tuple[str, Piecewise | None]:
         return fold_lookalikes(text), None
     replacements, special = _classify(text)
     # One-to-one replacements: str.translate does them in C, no pattern to compile per text.
-    translated = text.translate(str.maketrans(replacements)) if replacements else text
+    table = {ord(char): folded for char, folded in replacements.items()}
+    translated = text.translate(table) if table else text
     if not special:
         return fold_lookalikes(translated), None
     builder = MapBuilder()

@@ -11,7 +11,6 @@ from sentinel_cli.sources.base import BadRecord, Item, Source
 from sentinel_cli.sources.records import FieldMapper, RecordError
 from sentinel_cli.sources.stream import ByteInput
 
-
 READ_BUFFER = 1 << 20
 
 
