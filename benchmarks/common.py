@@ -68,10 +68,24 @@ def documents(size: int, count: int, seed: int = 7) -> list[str]:
 
 
 def mix(kind: str, count: int) -> list[str]:
-    """``count`` texts of a kind: ``short``, ``2kb`` or ``10kb``."""
+    """``count`` texts of a kind: ``short``, ``2kb`` or ``10kb``.
+
+    Short prompts are the dev rows first, then new prompts made of two or three
+    sentences of random rows (at most 500 characters), so no text repeats: repeated
+    texts would flatter every cache that learns from the input."""
     if kind == "short":
         pool = short_prompts()
-        return [pool[i % len(pool)] for i in range(count)]
+        if count <= len(pool):
+            return pool[:count]
+        rng = random.Random(11)
+        sentences = [part.strip() for text in pool for part in text.split(". ") if len(part.strip()) > 8]
+        texts, seen = list(pool), set(pool)
+        while len(texts) < count:
+            text = ". ".join(rng.sample(sentences, rng.randint(2, 3)))[:500]
+            if text not in seen:
+                seen.add(text)
+                texts.append(text)
+        return texts
     size = {"2kb": 2048, "10kb": 10240}[kind]
     return documents(size, count)
 
