@@ -12,8 +12,6 @@ is no global singleton.
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -30,6 +28,7 @@ from pydantic_settings import (
 from typing_extensions import TypedDict
 
 from sentinel_cli.errors import ConfigError
+from sentinel_cli.lazyre import lazy
 from sentinel_cli.limits import DEFAULT_MAX_PROMPT_CHARS
 from sentinel_cli.model import Mode
 from sentinel_cli.scrub import remember
@@ -217,6 +216,15 @@ class Settings(BaseSettings):
     def _split_globs(cls, value: Any) -> Any:
         return _split_csv(value)
 
+    # Performance: worker processes for local detection (sentinel_cli/parallel.py)
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="Worker processes for local detection (default: one per CPU once a run passes "
+        "2,000 prompts, one before that).",
+    )
+
     # LLM judge (sentinel_cli/llm, sentinel_cli/providers). Keys are read from
     # these settings, else from the SDKs' own ANTHROPIC_API_KEY / OPENAI_API_KEY.
     llm: LlmMode = Field(
@@ -360,7 +368,7 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
-_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_LABEL_NAME = lazy(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
 
 def parse_groups(value: Any) -> Any:
@@ -377,7 +385,7 @@ def parse_groups(value: Any) -> Any:
         value = pairs
     if isinstance(value, Mapping):
         for key, label in value.items():
-            if not _LABEL_NAME.fullmatch(str(key)) or str(key).startswith("__") or key == "job":
+            if not _LABEL_NAME().fullmatch(str(key)) or str(key).startswith("__") or key == "job":
                 raise ValueError(
                     f"grouping label name {key!r} is not allowed (use [a-zA-Z_][a-zA-Z0-9_]*, not job)"
                 )
@@ -396,6 +404,8 @@ class _TableSource(InitSettingsSource):
 
 def read_config_table(path: Path) -> dict[str, Any]:
     """The settings table of a config file, with a clear error when it is not TOML."""
+    import tomllib  # only when there is a file to read: its parser compiles regexes on import
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -424,6 +434,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    import tomllib
+
     try:
         with pyproject.open("rb") as handle:
             return "sentinel" in tomllib.load(handle).get("tool", {})

@@ -143,8 +143,30 @@ class EngineHooks:
     def scanned(self, prompt: Prompt, result: ScanResult) -> None:
         """Called with each prompt and its result."""
 
+    def stage_timed(self, name: str, seconds: float) -> None:
+        """A stage that ran in a worker process (``--workers``) took ``seconds``; ``stage``
+        wraps the stages that run in this process instead."""
+
 
 NO_HOOKS = EngineHooks()
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What the detectors found in one prompt, before the finding stages and scoring.
+
+    ``Engine.detect`` makes it and ``Engine.finish`` turns it into the result, so the
+    detection half can run in a worker process (``sentinel_cli.parallel``) while the
+    stages that depend on earlier prompts (fingerprint occurrence counts, baselines)
+    run in input order in the parent.
+    """
+
+    findings: tuple[Finding, ...]
+    seconds: float
+    text_sha256: str
+    text_hash: str
+    stages: tuple[tuple[str, float], ...] = ()
+    """``(stage, seconds)`` timed in a worker process, for the parent's hooks to record."""
 
 
 class Engine:
@@ -169,14 +191,14 @@ class Engine:
         hooks = self.hooks
         with hooks.batch(prompts):
             for prompt in prompts:
-                started = time.perf_counter()
-                findings = self._detect(prompt)
-                result = self._result(prompt, findings, time.perf_counter() - started)
+                result = self.finish(prompt, self.detect(prompt))
                 hooks.scanned(prompt, result)
                 results.append(result)
         return results
 
-    def _detect(self, prompt: Prompt) -> list[Finding]:
+    def detect(self, prompt: Prompt) -> Detection:
+        """Run the detectors on every segment of the prompt (no finding stages, no scoring)."""
+        started = time.perf_counter()
         findings: list[Finding] = []
         stage = self.hooks.stage
         for message, whole, role in prompt.segments():
@@ -196,27 +218,33 @@ class Engine:
                 findings.extend(found)
         findings.sort(key=lambda f: (f.message or 0, f.start, f.end, f.rule_id))
         findings = hide_values_in_evidence(prompt, findings)
+        return Detection(
+            findings=tuple(findings),
+            seconds=time.perf_counter() - started,
+            text_sha256=_sha256(prompt.text),
+            text_hash=text_hash(prompt.text),
+        )
+
+    def finish(self, prompt: Prompt, detection: Detection) -> ScanResult:
+        """Apply the finding stages (in input order) and score the prompt."""
+        started = time.perf_counter()
+        findings = list(detection.findings)
         for finding_stage in self.options.stages:
             findings = finding_stage(prompt, findings)
-        return findings
-
-    def _result(self, prompt: Prompt, findings: list[Finding], elapsed: float) -> ScanResult:
         score = combine_scores(findings)
-        verdict = decide(score, findings, self.options.mode)
-        spans = pii_spans(findings)
         return ScanResult(
             id=prompt.id,
             location=prompt.location,
-            verdict=verdict,
+            verdict=decide(score, findings, self.options.mode),
             score=score,
             categories=categories_of(findings),
             findings=tuple(findings),
-            pii=spans,
-            elapsed_ms=elapsed * 1000.0,
+            pii=pii_spans(findings),
+            elapsed_ms=(detection.seconds + time.perf_counter() - started) * 1000.0,
             redacted=self._redacted(prompt, findings) if self.options.redact else None,
-            text_sha256=_sha256(prompt.text),
+            text_sha256=detection.text_sha256,
             length=len(prompt.text),
-            text_hash=text_hash(prompt.text),
+            text_hash=detection.text_hash,
             extra=dict(prompt.extra) if prompt.extra else {},
         )
 

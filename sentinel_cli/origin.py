@@ -16,8 +16,10 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sentinel_cli.lazyre import lazy
+
 MARKER = "sentinel:"
-_MARKER_RE = re.compile(r"sentinel:\s*ignore\[([^\]\n]*)\]([^\n]*)")
+_MARKER_RE = lazy(r"sentinel:\s*ignore\[([^\]\n]*)\]([^\n]*)")
 _REASON_LEAD = " \t-–—:;,"
 _REASON_TRAIL = " \t\r\"'`,;)]}"
 _CLOSERS = ("-->", "*/", "#}", "%}", "}}")
@@ -100,7 +102,7 @@ def parse_marker(line_text: str, line: int) -> Marker | None:
     """The marker on one line of text, if there is one."""
     if MARKER not in line_text:
         return None
-    match = _MARKER_RE.search(line_text)
+    match = _MARKER_RE().search(line_text)
     if match is None:
         return None
     rules = frozenset(part.upper() for part in re.split(r"[\s,]+", match.group(1)) if part)

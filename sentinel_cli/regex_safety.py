@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from sentinel_cli.lazyre import lazy
 from sentinel_cli.regex_syntax import Node, PatternSyntaxError, UnsafePattern, parse
 
 __all__ = ["PatternSyntaxError", "UnsafePattern", "check_pattern", "loosen"]
@@ -133,7 +134,7 @@ def check_pattern(pattern: str) -> None:
     _check(tree, frozenset(), None)
 
 
-_TOKENS = re.compile(r"[^\\\[{]+|\\.|\[\^?\]?(?:\\.|\[:[a-z]+:\]|[^\]\\])*\]|\{(\d+),(\d+)\}|.", re.DOTALL)
+_TOKENS = lazy(r"[^\\\[{]+|\\.|\[\^?\]?(?:\\.|\[:[a-z]+:\]|[^\]\\])*\]|\{(\d+),(\d+)\}|.", re.DOTALL)
 
 
 def loosen(pattern: str) -> str:
@@ -151,4 +152,4 @@ def loosen(pattern: str) -> str:
             return "{" + low + ",}"
         return token.group()
 
-    return _TOKENS.sub(replace, pattern)
+    return _TOKENS().sub(replace, pattern)

@@ -56,10 +56,11 @@ def _charset(atom: str, ignore_case: bool, dot_all: bool) -> frozenset[str]:
 
 
 class _Parser:
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, charsets: bool = True) -> None:
         self.pattern = pattern
         self.pos = 0
         self.flags: list[tuple[bool, bool]] = [(False, False)]
+        self.charsets = charsets
 
     def fail(self, message: str, *, syntax: bool = False) -> UnsafePattern:
         kind = PatternSyntaxError if syntax else UnsafePattern
@@ -114,6 +115,8 @@ class _Parser:
         return atom
 
     def charset(self, atom: str, literal: str = "") -> Node:
+        if not self.charsets:
+            return Node("chars", text=literal)
         ignore_case, dot_all = self.flags[-1]
         return Node("chars", chars=_charset(atom, ignore_case, dot_all), text=literal)
 
@@ -173,7 +176,10 @@ class _Parser:
                 self.pos = self.pattern.index("}", self.pos) + 1
             else:
                 self.pos += 1 if char in "pP" else 2
-        return self.charset(self.pattern[start : self.pos])
+        # An escaped punctuation character is that character; the safety checks keep
+        # treating it as a class (``charsets``), so what they accept does not change.
+        literal = char if not self.charsets and not char.isalnum() and char.isascii() else ""
+        return self.charset(self.pattern[start : self.pos], literal)
 
     def group(self) -> Node | None:
         self.pos += 1
@@ -216,6 +222,10 @@ def _literal(char: str) -> str:
     return "\\" + char if char in ".^$*+?()[]{}|\\" else char
 
 
-def parse(pattern: str) -> Node:
-    """The pattern's tree; raises ``UnsafePattern`` for constructs RE2 lacks or refuses."""
-    return _Parser(pattern).parse()
+def parse(pattern: str, *, charsets: bool = True) -> Node:
+    """The pattern's tree; raises ``UnsafePattern`` for constructs RE2 lacks or refuses.
+
+    ``charsets=False`` leaves character sets empty (only literal characters are known),
+    which parses without compiling anything (``prefilter`` needs no more).
+    """
+    return _Parser(pattern, charsets).parse()

@@ -47,7 +47,6 @@ from typing import TYPE_CHECKING, Any
 
 from sentinel_cli.errors import ConfigError
 from sentinel_cli.model import Category, RuleInfo, Severity
-from sentinel_cli.regex_safety import PatternSyntaxError, UnsafePattern, check_pattern
 
 if TYPE_CHECKING:
     import re2
@@ -132,6 +131,9 @@ def validate_pattern(source: Any, where: str) -> str:
     """Refuse a pattern RE2 cannot compile, one that could backtrack catastrophically,
     or one that matches the empty string (it would fire on every prompt)."""
     import re2
+
+    # The checks parse patterns; a scan of the built-in packs never needs them.
+    from sentinel_cli.regex_safety import PatternSyntaxError, UnsafePattern, check_pattern
 
     if not isinstance(source, str) or not source:
         raise ConfigError(f"{where}: patterns must be non-empty strings")
@@ -250,10 +252,17 @@ def check_unique(rules: tuple[Rule, ...], where: str) -> None:
 
 
 def parse_pack(text: str, *, detector: str, where: str, check: bool = True) -> RulePack:
+    return pack_from_data(read_toml(text, where), detector=detector, where=where, check=check)
+
+
+def read_toml(text: str, where: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+
+
+def pack_from_data(data: dict[str, Any], *, detector: str, where: str, check: bool = True) -> RulePack:
     meta = data.get("pack", {})
     entries = data.get("rules", [])
     if not isinstance(entries, list):
@@ -272,13 +281,24 @@ def parse_pack(text: str, *, detector: str, where: str, check: bool = True) -> R
     )
 
 
-def builtin_packs(detector: str, *, check: bool = False) -> list[RulePack]:
-    """Every ``*.toml`` pack shipped in ``sentinel_cli/rules``, in file-name order."""
+def builtin_files() -> dict[str, bytes]:
+    """The ``*.toml`` packs shipped in ``sentinel_cli/rules``, by file name, in name order."""
     root = resources.files(BUILTIN_PACKAGE)
+    items = sorted((item for item in root.iterdir() if item.name.endswith(".toml")), key=lambda i: i.name)
+    return {item.name: item.read_bytes() for item in items}
+
+
+def builtin_packs(detector: str, *, check: bool = False) -> list[RulePack]:
+    """Every built-in pack, in file-name order (from the pre-read index when it is current)."""
+    from sentinel_cli.ruleindex import shipped
+
+    index = shipped()
     packs = []
-    for item in sorted(root.iterdir(), key=lambda entry: entry.name):
-        if item.name.endswith(".toml"):
-            packs.append(parse_pack(item.read_text("utf-8"), detector=detector, where=item.name, check=check))
+    for name, raw in builtin_files().items():
+        data = index.pack(name, raw)
+        if data is None:
+            data = read_toml(raw.decode("utf-8"), name)
+        packs.append(pack_from_data(data, detector=detector, where=name, check=check))
     return packs
 
 

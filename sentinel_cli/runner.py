@@ -10,7 +10,8 @@ metrics, audit log) are told about each batch; they never change the results.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from abc import ABC, abstractmethod
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -28,6 +29,48 @@ KEPT_BAD_RECORDS = 100
 
 class ScanEngine(Protocol):
     def scan_batch(self, prompts: Sequence[Prompt]) -> list[ScanResult]: ...
+
+
+class BatchScanner(ABC):
+    """Scans batches in input order, possibly several at once (``sentinel_cli.parallel``):
+    the runner submits batches and takes each one's results back in the order submitted."""
+
+    @abstractmethod
+    def submit(self, prompts: list[Prompt]) -> None: ...
+
+    @abstractmethod
+    def full(self) -> bool:
+        """True when results must be taken before another batch is submitted."""
+
+    @abstractmethod
+    def take(self) -> list[ScanResult] | None:
+        """The oldest submitted batch's results, waiting for them; ``None`` when none is pending."""
+
+    @abstractmethod
+    def take_ready(self) -> list[list[ScanResult]]:
+        """Results already finished, oldest first, without waiting (what an interrupt keeps)."""
+
+
+class Sequential(BatchScanner):
+    """Scans each batch as it is submitted, in this process."""
+
+    def __init__(self, engine: ScanEngine) -> None:
+        self.engine = engine
+        self._done: deque[list[ScanResult]] = deque()
+
+    def submit(self, prompts: list[Prompt]) -> None:
+        self._done.append(self.engine.scan_batch(prompts))
+
+    def full(self) -> bool:
+        return bool(self._done)
+
+    def take(self) -> list[ScanResult] | None:
+        return self._done.popleft() if self._done else None
+
+    def take_ready(self) -> list[list[ScanResult]]:
+        ready = list(self._done)
+        self._done.clear()
+        return ready
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +158,13 @@ def batches(source: Source, size: int) -> Iterator[list[Prompt | BadRecord]]:
 def run_scan(
     inputs: Iterable[str],
     open_source: Callable[[str], Source],
-    engine: ScanEngine,
+    engine: ScanEngine | BatchScanner,
     sink: Sink,
     options: RunOptions,
     observers: Sequence[Observer] = (),
 ) -> RunSummary:
     """Scan every input in order. Returns the summary; never raises for bad input or Ctrl-C."""
+    scanner = engine if isinstance(engine, BatchScanner) else Sequential(engine)
     summary = RunSummary()
     started = time.perf_counter()
     try:
@@ -137,7 +181,7 @@ def run_scan(
                 for observer in observers:
                     observer.on_input(source)
                 try:
-                    _scan_source(source, engine, sink, options, observers, summary)
+                    _scan_source(source, scanner, sink, options, observers, summary)
                 except InputError as exc:
                     if options.on_error == "fail":
                         raise
@@ -154,44 +198,63 @@ def run_scan(
 
 def _scan_source(
     source: Source,
-    engine: ScanEngine,
+    scanner: BatchScanner,
     sink: Sink,
     options: RunOptions,
     observers: Sequence[Observer],
     summary: RunSummary,
 ) -> None:
-    for batch in batches(source, options.batch_size):
-        prompts: list[Prompt] = []
-        for item in batch:
-            if isinstance(item, BadRecord):
-                if options.on_error == "fail":
-                    # Results of the records before the bad one are still written.
-                    _emit(engine, prompts, source, sink, observers, summary, options)
-                    raise item.error
-                summary.bad_count += 1
-                if len(summary.bad_records) < KEPT_BAD_RECORDS:
-                    summary.bad_records.append(item.error)
-                for observer in observers:
-                    observer.on_bad_record(item.error)
-            else:
-                prompts.append(item)
-        _emit(engine, prompts, source, sink, observers, summary, options)
-        if source.would_block():
-            sink.flush()
+    def emit(results: list[ScanResult] | None) -> None:
+        if results:
+            _emit(results, source, sink, observers, summary, options)
+
+    def drain() -> None:
+        while (results := scanner.take()) is not None:
+            emit(results)
+
+    try:
+        for batch in batches(source, options.batch_size):
+            prompts: list[Prompt] = []
+            for item in batch:
+                if isinstance(item, BadRecord):
+                    if options.on_error == "fail":
+                        # Results of the records before the bad one are still written.
+                        if prompts:
+                            scanner.submit(prompts)
+                        drain()
+                        raise item.error
+                    summary.bad_count += 1
+                    if len(summary.bad_records) < KEPT_BAD_RECORDS:
+                        summary.bad_records.append(item.error)
+                    for observer in observers:
+                        observer.on_bad_record(item.error)
+                else:
+                    prompts.append(item)
+            if prompts:
+                scanner.submit(prompts)
+            while scanner.full():
+                emit(scanner.take())
+            if source.would_block():
+                drain()
+                sink.flush()
+        drain()
+    except KeyboardInterrupt:
+        for results in scanner.take_ready():  # finished before the interrupt: keep them
+            emit(results)
+        raise
+    except SentinelError:
+        drain()  # batches already in flight come before the error in the input
+        raise
 
 
 def _emit(
-    engine: ScanEngine,
-    prompts: list[Prompt],
+    results: list[ScanResult],
     source: Source,
     sink: Sink,
     observers: Sequence[Observer],
     summary: RunSummary,
     options: RunOptions,
 ) -> None:
-    if not prompts:
-        return
-    results = engine.scan_batch(prompts)
     # An interrupt waits until the batch is written and counted: no torn records, and
     # "interrupted after N prompts" is exactly what the output holds.
     with shielded():

@@ -14,9 +14,6 @@ from typing import TYPE_CHECKING
 
 from sentinel_cli import __version__, limits
 from sentinel_cli.allowlist import AllowList
-from sentinel_cli.ci.baseline import BaselineCollector, BaselineFilter
-from sentinel_cli.ci.baseline import Entry as BaselineEntry
-from sentinel_cli.ci.baseline import load as load_baseline
 from sentinel_cli.ci.fingerprint import Fingerprinter
 from sentinel_cli.ci.repo import RepoPaths
 from sentinel_cli.ci.suppress import apply_suppressions
@@ -37,8 +34,11 @@ from sentinel_cli.sources.records import FieldMapper
 from sentinel_cli.sources.walk import Expansion, expand
 
 if TYPE_CHECKING:
+    from sentinel_cli.ci.baseline import BaselineFilter
+    from sentinel_cli.ci.baseline import Entry as BaselineEntry
     from sentinel_cli.llm.events import LlmListener
     from sentinel_cli.llm.stage import JudgeStage
+    from sentinel_cli.parallel import Pipeline
 
 _FORMAT_BY_SUFFIX: dict[str, OutputFormat] = {
     ".json": OutputFormat.JSON,
@@ -152,7 +152,11 @@ class PreparedScan:
             fail_on_severity=Severity(settings.fail_on_severity) if settings.fail_on_severity else None,
         )
         opener = source_opener(settings, self.expansion.formats, self.notes)
-        summary = run_scan(self.expansion.inputs, opener, self.judge or self.engine, sink, options, observers)
+        pipeline = build_pipeline(settings, self.engine, self.judge)
+        try:
+            summary = run_scan(self.expansion.inputs, opener, pipeline, sink, options, observers)
+        finally:
+            pipeline.close()
         summary.baselined = self.baseline.matched if self.baseline is not None else 0
         summary.notes = [*self.expansion.skipped, *self.notes]
         if self.judge is not None and self.judge.failure is not None and summary.error is None:
@@ -163,6 +167,20 @@ class PreparedScan:
         """Release what the scan holds open (the judge's clients, cache and ledger)."""
         if self.judge is not None:
             self.judge.close()
+
+
+def build_pipeline(settings: Settings, engine: Engine, judge: JudgeStage | None = None) -> Pipeline:
+    """The batch scanner of a run: this process first, worker processes once they pay off."""
+    from sentinel_cli.parallel import AUTO_AFTER, Pipeline, cpu_count
+
+    workers = settings.workers if settings.workers is not None else cpu_count()
+    return Pipeline(
+        engine,
+        workers,
+        start_after=AUTO_AFTER if settings.workers is None else 1,
+        post=judge.judge_batch if judge is not None else None,
+        settings=settings,
+    )
 
 
 def build_judge_stage(
@@ -192,7 +210,9 @@ def prepare(
     stages: list[FindingStage] = [Fingerprinter(paths), apply_suppressions]
     baseline_filter = None
     if use_baseline and settings.baseline is not None:
-        baseline_filter = BaselineFilter(load_baseline(settings.baseline).entries)
+        from sentinel_cli.ci.baseline import BaselineFilter, load
+
+        baseline_filter = BaselineFilter(load(settings.baseline).entries)
         stages.append(baseline_filter)
     expansion = expand(
         inputs,
@@ -284,6 +304,8 @@ def collect_findings(
 ) -> tuple[RunSummary, dict[str, BaselineEntry]]:
     """Scan without writing results, keeping each unsuppressed finding as a baseline entry
     (``sentinel baseline create|update``); an existing ``--baseline`` is not applied."""
+    from sentinel_cli.ci.baseline import BaselineCollector
+
     prepared = prepare(settings, inputs, skip=skip, use_baseline=False)
     collector = BaselineCollector(prepared.paths, Output(None), RunInfo(tool_version=__version__))
     try:

@@ -1,30 +1,22 @@
 """The ``sentinel`` command: a Typer app whose subcommands live one per module.
 
 Command modules import only Typer and the standard library at the top; the
-engine, readers and formatters are imported inside the commands, so
-``sentinel --help`` and a one-prompt scan start fast.
+engine, readers and formatters are imported inside the commands. ``main``
+registers only the command being run (``sentinel scan ...`` never imports or
+builds the other ten), so a one-prompt scan starts fast; help, completion and
+anything unrecognised get the whole app.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+import os
+import sys
+from typing import Annotated, Any
 
 import typer
 
 from sentinel_cli import __version__
-from sentinel_cli.cli import (
-    baseline_cmd,
-    cache_cmd,
-    config_cmd,
-    costs_cmd,
-    detectors_cmd,
-    eval_cmd,
-    gen_monitoring_cmd,
-    health_cmd,
-    report_cmd,
-)
-from sentinel_cli.cli.scan import EPILOG as SCAN_EPILOG
-from sentinel_cli.cli.scan import scan
 
 HELP = """\
 Guard LLM applications: scan prompts for prompt injection, jailbreaks, PII and secrets.
@@ -35,14 +27,19 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error,
 3 internal or runtime failure, 130 interrupted. (sentinel health: 0 healthy, 1 not.)
 """
 
-app = typer.Typer(
-    name="sentinel",
-    help=HELP,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("scan", "scan"),
+    "detectors": ("detectors_cmd", "detectors"),
+    "eval": ("eval_cmd", "eval_"),
+    "config": ("config_cmd", "app"),
+    "baseline": ("baseline_cmd", "app"),
+    "costs": ("costs_cmd", "costs"),
+    "cache": ("cache_cmd", "app"),
+    "gen-monitoring": ("gen_monitoring_cmd", "gen_monitoring"),
+    "report": ("report_cmd", "app"),
+    "health": ("health_cmd", "health"),
+}
+"""Command name -> (module in ``sentinel_cli.cli``, the command function or sub-app), in help order."""
 
 
 def _version(value: bool) -> None:
@@ -51,7 +48,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -61,19 +57,43 @@ def _root(
     """Guard LLM applications: scan prompts for injection, jailbreaks, PII and secrets."""
 
 
-app.command(epilog=SCAN_EPILOG)(scan)
-app.command(name="detectors", epilog=detectors_cmd.EPILOG)(detectors_cmd.detectors)
-app.command(name="eval", epilog=eval_cmd.EPILOG)(eval_cmd.eval_)
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(baseline_cmd.app, name="baseline")
-app.command(name="costs", epilog=costs_cmd.EPILOG)(costs_cmd.costs)
-app.add_typer(cache_cmd.app, name="cache")
-app.command(name="gen-monitoring", epilog=gen_monitoring_cmd.EPILOG)(gen_monitoring_cmd.gen_monitoring)
-app.add_typer(report_cmd.app, name="report")
-app.command(name="health", epilog=health_cmd.EPILOG)(health_cmd.health)
+def build_app(names: tuple[str, ...] = tuple(COMMANDS)) -> typer.Typer:
+    """The app with the given commands registered (all of them by default)."""
+    app = typer.Typer(
+        name="sentinel",
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="rich",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in names:
+        module_name, attribute = COMMANDS[name]
+        module = importlib.import_module(f"sentinel_cli.cli.{module_name}")
+        target = getattr(module, attribute)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name)
+        else:
+            app.command(name=name, epilog=getattr(module, "EPILOG", None))(target)
+    return app
+
+
+def _wanted(argv: list[str]) -> tuple[str, ...]:
+    """Just the command being run, when that is clear; every command otherwise."""
+    if argv and argv[0] in COMMANDS and not any(key.endswith("_COMPLETE") for key in os.environ):
+        return (argv[0],)
+    return tuple(COMMANDS)
+
+
+def __getattr__(name: str) -> Any:
+    # ``from sentinel_cli.cli.app import app`` (completion scripts, tests) gets the full app.
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
     # A fixed program name keeps usage lines and shell completion the same
     # whether sentinel runs as a console script or as ``python -m sentinel_cli``.
-    app(prog_name="sentinel")
+    build_app(_wanted(sys.argv[1:]))(prog_name="sentinel")

@@ -319,6 +319,16 @@ def scan(
             rich_help_panel="LLM judge",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=256,
+            help="Worker processes for local detection; output order and results are the same. "
+            "[default: one per CPU once a run passes 2,000 prompts]",
+            rich_help_panel="Performance",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> int:
     """Scan prompts for injection, jailbreaks, PII and secrets; print a verdict per prompt.
@@ -381,6 +391,7 @@ def scan(
         llm_concurrency=llm_concurrency,
         llm_cache=False if no_cache else None,
         budget_exceeded=budget_exceeded.value if budget_exceeded else None,
+        workers=workers,
     )
     fmt = choose_format(format, output, sys.stdout.isatty())
     if fmt is OutputFormat.PARQUET and output is None and sys.stdout.isatty():

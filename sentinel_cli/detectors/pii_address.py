@@ -58,6 +58,8 @@ _BOX_ADDRESS = lazy(r"\b(?:P\.? ?O\.? Box|Post Office Box|(?:PSC|Unit) [0-9]{1,5
 
 
 def addresses(scan: Scan) -> Iterator[Hit]:
+    if not scan.digits:
+        return  # every form has a house number or box number
     text = scan.text
     us_words, romance_words = frozenset(_US_WORDS), frozenset(_ROMANCE_WORDS)
     for word in _STREET_WORD().finditer(text):

@@ -81,7 +81,8 @@ def obfuscated_emails(scan: Scan) -> Iterator[Hit]:
 
 
 def ip_addresses(scan: Scan) -> Iterator[Hit]:
-    yield from _ipv4(scan.text, scan.lower)
+    if scan.digits:
+        yield from _ipv4(scan.text, scan.lower)
     if "::" in scan.text or scan.text.count(":") >= 5:
         yield from _ipv6(scan.text)
 

@@ -9,7 +9,7 @@ pattern runs only on a short window around it, which keeps long texts cheap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sentinel_cli.detectors.spans import Hit, Scan, lazy
 
@@ -62,7 +62,7 @@ _NOT_NAMES = _words(
 def _near_anchors(
     scan: Scan,
     anchors: tuple[str, ...],
-    pattern: re.Pattern[str],
+    pattern: Callable[[], re.Pattern[str]],
     before: int,
     after: int,
     *,
@@ -72,14 +72,14 @@ def _near_anchors(
     seen: set[int] = set()
     positions = scan.at(*anchors) + (scan.at(*case_anchors, case=True) if case_anchors else [])
     for at in positions:
-        match = pattern.search(scan.text, max(0, at - before), min(len(scan.text), at + after))
+        match = pattern().search(scan.text, max(0, at - before), min(len(scan.text), at + after))
         if match is not None and match.start() not in seen:
             seen.add(match.start())
             yield match
 
 
 def dates_of_birth(scan: Scan) -> Iterator[Hit]:
-    for match in _near_anchors(scan, _DOB_ANCHORS, _DOB(), before=14, after=60):
+    for match in _near_anchors(scan, _DOB_ANCHORS, _DOB, before=14, after=60):
         value = match.group(1)
         numeric = value[0].isdigit() and value[-1].isdigit() and " " not in value
         numbers = [int(part) for part in re.split(r"[./-]", value)] if numeric else []
@@ -96,19 +96,19 @@ def _plausible_date(numbers: list[int]) -> bool:
 
 
 def passports(scan: Scan) -> Iterator[Hit]:
-    for match in _near_anchors(scan, _PASSPORT_ANCHORS, _PASSPORT(), before=6, after=40):
+    for match in _near_anchors(scan, _PASSPORT_ANCHORS, _PASSPORT, before=6, after=40):
         if sum(char.isdigit() for char in match.group(1)) >= 4:
             yield Hit("PII-PASSPORT", match.start(1), match.end(1), 0.8)
 
 
 def driver_licences(scan: Scan) -> Iterator[Hit]:
-    for match in _near_anchors(scan, _LICENCE_ANCHORS, _LICENCE(), before=3, after=56, case_anchors=("DL",)):
+    for match in _near_anchors(scan, _LICENCE_ANCHORS, _LICENCE, before=3, after=56, case_anchors=("DL",)):
         if sum(char.isdigit() for char in match.group(1)) >= 4:
             yield Hit("PII-DRIVER-LICENSE", match.start(1), match.end(1), 0.8)
 
 
 def persons(scan: Scan) -> Iterator[Hit]:
-    for cue in _near_anchors(scan, _PERSON_ANCHORS, _PERSON_CUE(), before=16, after=16):
+    for cue in _near_anchors(scan, _PERSON_ANCHORS, _PERSON_CUE, before=16, after=16):
         match = _NAME().match(scan.text, cue.end())
         hit = _person(scan.text, match) if match else None
         if hit is not None:

@@ -31,6 +31,8 @@ _SSN = lazy(r"(?<![\w-])([0-9]{3})([- ]?)([0-9]{2})\2([0-9]{4})(?!\w|[.,-][0-9])
 
 def numbers(scan: Scan) -> Iterator[Hit]:
     """Cards, IBANs, SSNs and phone numbers, looked for only around clusters of digits."""
+    if not scan.digits:
+        return
     text, lower = scan.text, scan.lower
     for cluster in _CLUSTER().finditer(text):
         group = cluster.group()

@@ -32,7 +32,8 @@ class TokenFormat:
     confidence: float = 0.95
     check: Callable[[str], bool] | None = None
     gate: tuple[str, ...] = ()
-    """Lower-case literals of which one must occur before the pattern runs (when it has no literal lead)."""
+    """Lower-case literals of which one must occur before the pattern runs: each pattern's
+    literal lead, lower-cased, so a text without any never runs (or compiles) the pattern."""
 
 
 def _mixed(value: str) -> bool:
@@ -54,25 +55,40 @@ def _jwt(value: str) -> bool:
 _END = r"(?![A-Za-z0-9_+/=-])"
 
 FORMATS: tuple[TokenFormat, ...] = (
-    TokenFormat("SEC-AWS-ACCESS-KEY", lazy(r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z2-7]{16}" + _END), shown=4),
-    TokenFormat("SEC-GCP-API-KEY", lazy(r"AIza[0-9A-Za-z_-]{35}" + _END), shown=4),
-    TokenFormat("SEC-GITHUB-TOKEN", lazy(r"gh[pousr]_[A-Za-z0-9]{36,251}" + _END), shown=4),
-    TokenFormat("SEC-GITHUB-TOKEN", lazy(r"github_pat_[A-Za-z0-9_]{50,255}" + _END), shown=11),
+    TokenFormat(
+        "SEC-AWS-ACCESS-KEY",
+        lazy(r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z2-7]{16}" + _END),
+        shown=4,
+        gate=("akia", "asia", "abia", "acca", "a3t"),
+    ),
+    TokenFormat("SEC-GCP-API-KEY", lazy(r"AIza[0-9A-Za-z_-]{35}" + _END), shown=4, gate=("aiza",)),
+    TokenFormat(
+        "SEC-GITHUB-TOKEN",
+        lazy(r"gh[pousr]_[A-Za-z0-9]{36,251}" + _END),
+        shown=4,
+        gate=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    ),
+    TokenFormat(
+        "SEC-GITHUB-TOKEN", lazy(r"github_pat_[A-Za-z0-9_]{50,255}" + _END), shown=11, gate=("github_pat_",)
+    ),
     TokenFormat(
         "SEC-GITLAB-TOKEN",
         lazy(r"gl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,100}" + _END),
         shown=6,
+        gate=("glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glsoat-", "glft-", "glimt-", "glagent-"),
     ),
     TokenFormat(
         "SEC-SLACK-TOKEN",
         lazy(r"x(?:ox[abprse]-|app-[0-9]-)[A-Za-z0-9-]{10,250}" + _END),
         shown=5,
         check=lambda value: sum(c.isdigit() for c in value) >= 4,
+        gate=("xox", "xapp-"),
     ),
     TokenFormat(
         "SEC-SLACK-WEBHOOK",
         lazy(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,150}"),
         shown=23,
+        gate=("https://hooks.slack.com/",),
     ),
     TokenFormat(
         "SEC-STRIPE-KEY",
@@ -85,6 +101,7 @@ FORMATS: tuple[TokenFormat, ...] = (
         lazy(r"pk_(?:live|test)_[A-Za-z0-9]{10,247}" + _END),
         shown=8,
         confidence=0.9,
+        gate=("pk_live_", "pk_test_"),
     ),
     TokenFormat(
         "SEC-ANTHROPIC-KEY|SEC-OPENAI-KEY",
@@ -94,6 +111,7 @@ FORMATS: tuple[TokenFormat, ...] = (
         ),
         shown=3,
         check=_mixed,
+        gate=("sk-",),
     ),
     TokenFormat(
         "SEC-AZURE-STORAGE-KEY",
@@ -104,13 +122,19 @@ FORMATS: tuple[TokenFormat, ...] = (
         "SEC-AZURE-CLIENT-SECRET",
         lazy(r"Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])"),
         check=_mixed,
+        gate=("q~",),
     ),
-    TokenFormat("SEC-GCP-SERVICE-ACCOUNT", lazy(r'"private_key_id"\s{0,3}:\s{0,3}"([0-9a-f]{40})"')),
+    TokenFormat(
+        "SEC-GCP-SERVICE-ACCOUNT",
+        lazy(r'"private_key_id"\s{0,3}:\s{0,3}"([0-9a-f]{40})"'),
+        gate=('"private_key_id"',),
+    ),
     TokenFormat(
         "SEC-JWT",
         lazy(r"eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{2,8000}\.[A-Za-z0-9_-]{0,2000}" + _END),
         shown=3,
         check=_jwt,
+        gate=("eyj",),
     ),
 )
 
@@ -126,7 +150,7 @@ _AWS_SECRET = lazy(
 def vendor_tokens(scan: Scan) -> Iterator[Hit]:
     text = scan.text
     for fmt in FORMATS:
-        if fmt.gate and not scan.at(*fmt.gate):
+        if fmt.gate and not scan.has(fmt.gate):
             continue
         for match in fmt.pattern().finditer(text):
             group = 1 if match.re.groups else 0

@@ -104,6 +104,10 @@ class JudgeStage:
         return self.judge.failure
 
     def scan_batch(self, prompts: Sequence[Prompt]) -> list[ScanResult]:
+        self._check_budget()
+        return self.judge_batch(prompts, self.engine.scan_batch(prompts))
+
+    def _check_budget(self) -> None:
         if self.failure is not None:
             raise self.failure
         if self.settings.budget_exceeded == "fail":
@@ -111,7 +115,12 @@ class JudgeStage:
             if spent is not None:
                 self.judge.failure = BudgetExceededError(spent.period, spent.spent_usd, spent.limit_usd)
                 raise self.judge.failure
-        results = self.engine.scan_batch(prompts)
+
+    def judge_batch(self, prompts: Sequence[Prompt], local: list[ScanResult]) -> list[ScanResult]:
+        """The local results of ``prompts`` with the judge's answers combined where the policy
+        asks (the local scan may have run in worker processes)."""
+        self._check_budget()
+        results = list(local)
         mode, band = self.settings.mode, self.settings.llm_band
         todo = [
             i for i, r in enumerate(results) if policy.needs_judge(self.settings.llm, r.score, mode, band)

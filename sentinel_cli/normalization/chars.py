@@ -14,9 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
 
-import re2
+from sentinel_cli.normalization.scan import Scanner
 
 TAG_FIRST, TAG_LAST = 0xE0000, 0xE007F
 VS_FIRST, VS_LAST = 0xFE00, 0xFE0F
@@ -36,7 +35,7 @@ _RANGES = (
     "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 )
-INVISIBLE_RE: Any = re2.compile(f"[{_RANGES}]")
+INVISIBLE_RE = Scanner(f"[{_RANGES}]")
 """Candidates for removal (RE2: Python's re scans large astral classes slowly);
 ``is_invisible`` has the final word (it also covers other Cf)."""
 
@@ -61,7 +60,7 @@ class HiddenChar:
 def is_invisible(char: str) -> bool:
     """True for characters normalised views drop: invisible, zero-width or format characters."""
     code = ord(char)
-    if INVISIBLE_RE.fullmatch(char) is not None:
+    if INVISIBLE_RE.compiled.fullmatch(char) is not None:
         return True
     return unicodedata.category(char) == "Cf" and code not in VISIBLE_FORMAT
 
@@ -158,7 +157,7 @@ def hidden_chars(text: str) -> list[HiddenChar]:
     if text.isascii():
         return []
     found = []
-    for match in INVISIBLE_RE.finditer(text):
+    for match in INVISIBLE_RE.compiled.finditer(text):
         index = match.start()
         code = ord(text[index])
         if TAG_FIRST <= code <= TAG_LAST:

@@ -12,14 +12,11 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-import re2
-
+from sentinel_cli.lazyre import lazy
 from sentinel_cli.normalization.chars import TAG_FIRST, TAG_LAST, VS_FIRST, VS_LAST, VS_SUPP_FIRST
 from sentinel_cli.normalization.scan import Scanner
 from sentinel_cli.normalization.spans import Block, MapBuilder, Reversed, Shifted, SpanMap
@@ -43,12 +40,19 @@ TRIGGER_WORDS = (
     "password", "secret", "jailbreak", "pretend", "developer mode", "bypass", "override",
     "unfiltered", "restriction", "do anything now", "print", "your prompt", "confidential",
 )  # fmt: skip
+
+
 # Scanning patterns run with RE2: linear, and an order of magnitude faster than
 # Python's re on 10 KB documents for these character-class scans.
-_ROT13_TRIGGERS: Any = re2.compile(
-    "(?i)" + "|".join(re2.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS)
-)
-_REVERSED_TRIGGERS: Any = re2.compile("(?i)" + "|".join(re2.escape(w[::-1]) for w in TRIGGER_WORDS))
+def _unescape_html(text: str) -> str:
+    import html  # its entity table is large; only texts with entities need it
+
+    return html.unescape(text)
+
+
+_ROT13_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS))
+_REVERSED_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(w[::-1]) for w in TRIGGER_WORDS))
+_ANY_TRIGGER = Scanner(f"(?:{_ROT13_TRIGGERS.pattern})|(?:{_REVERSED_TRIGGERS.pattern})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,23 +104,26 @@ def _texty(data: bytes) -> str | None:
     if letters >= 0.6 * len(visible):
         return text
     # Another layer of encoding (hex digits inside base64) is worth decoding too.
-    return text if _NESTED_RE.fullmatch(stripped) else None
+    return text if _NESTED_RE().fullmatch(stripped) else None
 
 
-_NESTED_RE = re.compile(r"[0-9a-fA-F \n:,x]+|[01 \n,]+|[A-Za-z0-9+/=_\n-]+")
+_NESTED_RE = lazy(r"[0-9a-fA-F \n:,x]+|[01 \n,]+|[A-Za-z0-9+/=_\n-]+")
 _BASE64_RE = Scanner(rf"[A-Za-z0-9+/_-]{{{MIN_RUN},}}(?:\r?\n[A-Za-z0-9+/_-]{{4,}})*={{0,2}}")
-_BASE32_RE = re.compile(r"^[A-Z2-7]+=*$")
+_BASE32_RE = lazy(r"^[A-Z2-7]+=*$")
 _HEX_RE = Scanner(rf"(?:(?:0x)?[0-9a-fA-F]{{2}}[ :,]?){{{MIN_RUN // 2},}}")
 _BINARY_RE = Scanner(r"(?:[01]{8}[ ,]?){4,}")
 _ESCAPE_RE = Scanner(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
 _URL_RE = Scanner(r"(?:%[0-9A-Fa-f]{2})+")
 _ENTITY_RE = Scanner(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)+")
+# One scan says whether any of the three block encodings occurs at all: most texts hold
+# none, and each RE2 call costs microseconds of overhead whatever the text.
+_ANY_BLOCK = Scanner("|".join(f"(?:{scanner.pattern})" for scanner in (_BASE64_RE, _HEX_RE, _BINARY_RE)))
 
 
 def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
     compact = run.replace("\r", "").replace("\n", "")
     body = compact.rstrip("=")
-    if _BASE32_RE.match(compact) and not body.isdigit():
+    if _BASE32_RE().match(compact) and not body.isdigit():
         try:
             data = base64.b32decode(body + "=" * (-len(body) % 8))
         except (binascii.Error, ValueError):
@@ -230,12 +237,12 @@ def _smuggled(text: str) -> Iterator[Payload]:
             yield Payload(encoding, decoded.rstrip("\n"), mapping)
 
 
-_SMUGGLING_RE: Any = re2.compile("[\U000e0000-\U000e007f\U000e0100-\U000e01ef\ufe00-\ufe0f]")
+_SMUGGLING_RE = Scanner("[\U000e0000-\U000e007f\U000e0100-\U000e01ef\ufe00-\ufe0f]")
 
 
 def has_smuggling(text: str) -> bool:
     """Whether ``text`` holds Unicode tag characters or variation selectors at all."""
-    return not text.isascii() and _SMUGGLING_RE.search(text) is not None
+    return not text.isascii() and _SMUGGLING_RE.search(text)
 
 
 def decode_smuggled(text: str) -> Iterator[Payload]:
@@ -247,11 +254,13 @@ def decode_smuggled(text: str) -> Iterator[Payload]:
 def decode_layer(text: str, budget: Budget, *, skip: str = "") -> Iterator[Payload]:
     """Every payload found directly in ``text`` (one level of decoding). ``skip`` names an
     involution not to apply again (ROT13 of ROT13 is the text itself)."""
-    if skip != "rot13" and _ROT13_TRIGGERS.search(text):
-        yield Payload("rot13", codecs.encode(text, "rot13"), Shifted(0))
-    if skip != "reversed" and _REVERSED_TRIGGERS.search(text):
-        yield Payload("reversed", text[::-1], Reversed(len(text)))
-    yield from _blocks(text, budget)
+    if _ANY_TRIGGER.may_match(text):
+        if skip != "rot13" and _ROT13_TRIGGERS.search(text):
+            yield Payload("rot13", codecs.encode(text, "rot13"), Shifted(0))
+        if skip != "reversed" and _REVERSED_TRIGGERS.search(text):
+            yield Payload("reversed", text[::-1], Reversed(len(text)))
+    if _ANY_BLOCK.may_match(text):
+        yield from _blocks(text, budget)
     if "\\" in text:
         for start, end, run in _runs(_ESCAPE_RE, text, budget):
             decoded = _escape_decode(run)
@@ -262,6 +271,6 @@ def decode_layer(text: str, budget: Budget, *, skip: str = "") -> Iterator[Paylo
         if payload is not None:
             yield payload
     if "&" in text:
-        payload = _substituted(text, _ENTITY_RE, html.unescape, "html", minimum=12)
+        payload = _substituted(text, _ENTITY_RE, _unescape_html, "html", minimum=12)
         if payload is not None:
             yield payload

@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
 
-import re2
-
+from sentinel_cli.lazyre import lazy
 from sentinel_cli.normalization.chars import INVISIBLE_RE, is_invisible
 from sentinel_cli.normalization.scan import Scanner
 from sentinel_cli.normalization.spans import MapBuilder, Piecewise
@@ -45,8 +43,8 @@ for _offset in range(26):
 _SCRIPT_TABLE = str.maketrans(_SCRIPT_LOOKALIKES)
 _SYMBOL_TABLE = str.maketrans(_SYMBOL_LOOKALIKES)
 _ALL_TABLE = str.maketrans({**_SCRIPT_LOOKALIKES, **_SYMBOL_LOOKALIKES})
-_LOOKALIKE_RE: Any = re2.compile("[" + "".join(_SCRIPT_LOOKALIKES) + "]")
-_SYMBOL_RE: Any = re2.compile("[" + "".join(_SYMBOL_LOOKALIKES) + "]")
+_LOOKALIKE_RE = Scanner("[" + "".join(_SCRIPT_LOOKALIKES) + "]")
+_SYMBOL_RE = Scanner("[" + "".join(_SYMBOL_LOOKALIKES) + "]")
 
 
 @lru_cache(maxsize=4096)
@@ -137,11 +135,9 @@ def normalize(text: str) -> tuple[str, Piecewise | None]:
     if unicodedata.is_normalized("NFKC", text) and not INVISIBLE_RE.search(text):
         return fold_lookalikes(text), None
     replacements, special = _classify(text)
-    translated = text
-    if replacements:
-        translated = _char_class("".join(replacements)).sub(
-            lambda match: "".join(replacements[char] for char in match.group()), text
-        )
+    # One-to-one replacements: str.translate does them in C, no pattern to compile per text.
+    table = {ord(char): folded for char, folded in replacements.items()}
+    translated = text.translate(table) if table else text
     if not special:
         return fold_lookalikes(translated), None
     builder = MapBuilder()
@@ -177,13 +173,15 @@ def normalize(text: str) -> tuple[str, Piecewise | None]:
 # ("i g n o r e", "i.g.n.o.r.e", "I - G - N - O - R - E"); group 1 is the run.
 # These scans use RE2: on 10 KB documents Python's re is several times slower.
 _SPACED_RUN_RE = Scanner(r"(?:^|[^\pL\pN])((?:[\pL\pN][ \t.\-_*·|/\\,+~]{1,3}){3,}[\pL\pN])(?:[^\pL\pN]|$)")
-_SEPARATOR_RE = re.compile(r"[ \t.\-_*·|/\\,+~]+")
+_SEPARATOR_RE = lazy(r"[ \t.\-_*·|/\\,+~]+")
 # A word split by one separator next to a one- or two-letter fragment: "i-nstruction", "terminatio-n".
 _SPLIT_WORD_RE = Scanner(r"(?:^|[^\pL])(\pL{1,2}[-_.·*]\pL{3})|(\pL{3}[-_.·*]\pL{1,2})(?:[^\pL]|$)")
+# One call decides for most texts that neither applies.
+_ANY_SPACING = Scanner(f"(?:{_SPACED_RUN_RE.pattern})|(?:{_SPLIT_WORD_RE.pattern})")
 
 
 def _spaced(builder: MapBuilder, text: str, start: int, end: int) -> None:
-    separators = list(_SEPARATOR_RE.finditer(text, start, end))
+    separators = list(_SEPARATOR_RE().finditer(text, start, end))
     narrow = min(len(sep.group()) for sep in separators)
     position = start
     for sep in separators:
@@ -204,6 +202,8 @@ def _split(builder: MapBuilder, text: str, start: int, end: int) -> None:
 def collapse_spacing(text: str) -> tuple[str, Piecewise] | None:
     """Letters spread out with separators joined into words (wider gaps become one space),
     and words split by a stray separator ("i-nstruction") joined again."""
+    if not _ANY_SPACING.may_match(text):
+        return None
     runs = [(start, end, _spaced) for start, end in _SPACED_RUN_RE.spans(text, 1)]
     runs += [(start, end, _split) for start, end in _SPLIT_WORD_RE.spans(text, 1, 2)]
     if not runs:
@@ -259,9 +259,9 @@ def fold_leet(text: str) -> str | None:
     return "".join(pieces)
 
 
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE = lazy(r"\s+")
 
 
 def canonical(normalized: str) -> str:
     """The one-string form of a normalised text: whitespace collapsed, case folded."""
-    return _SPACE_RE.sub(" ", normalized).strip().casefold()
+    return _SPACE_RE().sub(" ", normalized).strip().casefold()

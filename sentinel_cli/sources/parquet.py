@@ -11,6 +11,8 @@ from sentinel_cli.sources.base import BadRecord, Item, Source
 from sentinel_cli.sources.records import FieldMapper, RecordError
 from sentinel_cli.sources.stream import ByteInput
 
+READ_BUFFER = 1 << 20
+
 
 class ParquetSource(Source):
     def __init__(self, data: ByteInput, mapper: FieldMapper, *, batch_size: int = 1024) -> None:
@@ -28,7 +30,9 @@ class ParquetSource(Source):
                 handle: Any = pa.BufferReader(data.read_all())
             else:
                 handle = data.stream
-            self._file = pq.ParquetFile(handle)
+            # Read column chunks page by page through a small buffer instead of whole: a file
+            # written as one row group (a common default) would otherwise sit in memory at once.
+            self._file = pq.ParquetFile(handle, buffer_size=READ_BUFFER, pre_buffer=False)
         except InputError:
             raise
         except (OSError, ValueError, pa.ArrowException) as exc:

@@ -73,6 +73,11 @@ class TelemetryHooks(EngineHooks):
             return _NOTHING
         return _Stage(name, self.metrics, inner)
 
+    def stage_timed(self, name: str, seconds: float) -> None:
+        # Stages timed in a worker process feed the same metric; their spans are not traced.
+        if self.metrics is not None:
+            self.metrics.observe_stage(name, seconds)
+
     def scanned(self, prompt: Prompt, result: ScanResult) -> None:
         if self.logger is not None:
             log_prompt(self.logger, prompt, result, with_text=self.log_prompts)

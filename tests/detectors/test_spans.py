@@ -32,6 +32,9 @@ def test_scan_finds_anchors_once_and_in_order() -> None:
     assert scan.at("token", "here") == [0, 6, 12, 19]  # "there" holds "here": anchors are substrings
     assert scan.at("DL", case=True) == [29]
     assert scan.at("dl", case=True) == []
+    assert scan.at("dl") == [29] and scan.at("token") == [0, 12]  # case and lower-case caches apart
+    assert scan.has(("nothing", "there")) and not scan.has(("nothing", "Token"))
+    assert scan.digits and not Scan("no numbers here").digits
 
 
 def test_cues_whole_words_prefixes_and_phrases() -> None:

@@ -1,0 +1,302 @@
+"""Local detection in worker processes (``--workers``), results kept in input order.
+
+The engine's work splits in two (``Engine.detect`` and ``Engine.finish``). The
+detectors, which are pure and take nearly all the time, run in worker
+processes on whole batches (one round trip per batch); everything that depends
+on earlier prompts or touches the outside world stays in this process and runs
+in input order: finding stages (fingerprint occurrence counts, inline
+suppressions, baselines), scoring, the LLM judge, the sink, observers, metrics
+and logs. So the output is the same with one worker or many.
+
+A run starts in this process and hands over to the pool only once it is worth
+it: after the first batch when ``--workers`` is given (the rules are compiled
+by then, and forked workers inherit them), otherwise once ``AUTO_AFTER``
+prompts have been scanned, so a one-prompt pipeline never starts a process.
+At most ``IN_FLIGHT`` batches per worker are outstanding, so memory stays
+bounded whatever the input size.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from sentinel_cli.engine import NO_HOOKS, Detection, Engine, EngineHooks, EngineOptions
+from sentinel_cli.errors import RuntimeFailure
+from sentinel_cli.model import Location, Message, Prompt, ScanResult
+from sentinel_cli.runner import BatchScanner
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from contextlib import AbstractContextManager
+
+    from sentinel_cli.config import Settings
+    from sentinel_cli.detectors.base import Detector
+
+AUTO_AFTER = 2000
+"""Without ``--workers``, the pool starts once a run has scanned this many prompts."""
+IN_FLIGHT = 2
+"""Batches outstanding per worker: one being scanned, one waiting, so no worker idles."""
+
+Post = Callable[[Sequence[Prompt], list[ScanResult]], list[ScanResult]]
+"""A stage run on each batch's results in this process, in order (the LLM judge)."""
+Payload = list[tuple[str, tuple[Message, ...] | None]]
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (the affinity mask, where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
+
+
+class WorkerError(RuntimeFailure):
+    """A worker process failed; results before the failing batch were written."""
+
+
+class _PromptFailed(Exception):
+    """Raised in a worker: which prompt of the batch failed, and how."""
+
+    def __init__(self, index: int, detail: str, trace: str) -> None:
+        super().__init__(index, detail, trace)
+        self.index = index
+        self.detail = detail
+        self.trace = trace
+
+
+class _Recorder(EngineHooks):
+    """Times each stage in a worker so the parent's hooks can record it (stage metrics)."""
+
+    def __init__(self) -> None:
+        self.timings: list[tuple[str, float]] = []
+
+    def stage(self, name: str) -> AbstractContextManager[object]:
+        return _Timed(name, self.timings)
+
+
+class _Timed:
+    __slots__ = ("_into", "_name", "_started")
+
+    def __init__(self, name: str, into: list[tuple[str, float]]) -> None:
+        self._name = name
+        self._into = into
+        self._started = 0.0
+
+    def __enter__(self) -> _Timed:
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._into.append((self._name, time.perf_counter() - self._started))
+
+
+class _Worker:
+    engine: Engine | None = None
+    """The worker process's engine (set by ``_start_worker``)."""
+
+
+_NOWHERE = Location("")
+
+
+def _start_worker(
+    detectors: Sequence[Detector] | Callable[[], Sequence[Detector]], options: EngineOptions, record: bool
+) -> None:
+    # The parent decides when to stop: it catches Ctrl-C and SIGTERM, keeps what is
+    # finished and shuts the pool down; a worker must not die half-way on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
+    built = detectors() if callable(detectors) else detectors
+    _Worker.engine = Engine(built, options, hooks=_Recorder() if record else None)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker if the parent dies (SIGKILL leaves no time to clean up)."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _detect_batch(payload: Payload) -> list[Detection]:
+    """Worker side: detection only, one ``Detection`` per prompt, in order."""
+    engine = _Worker.engine
+    assert engine is not None, "worker not started"
+    recorder = engine.hooks if isinstance(engine.hooks, _Recorder) else None
+    detections = []
+    for index, (text, messages) in enumerate(payload):
+        try:
+            detection = engine.detect(Prompt(id="", text=text, location=_NOWHERE, messages=messages))
+        except Exception as exc:  # noqa: BLE001 - reported in the parent with the prompt's location
+            raise _PromptFailed(index, f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
+        if recorder is not None:
+            detection = _with_stages(detection, recorder)
+        detections.append(detection)
+    return detections
+
+
+def _with_stages(detection: Detection, recorder: _Recorder) -> Detection:
+    from dataclasses import replace
+
+    timed = replace(detection, stages=tuple(recorder.timings))
+    recorder.timings.clear()
+    return timed
+
+
+class Pipeline(BatchScanner):
+    """Scans batches in this process until the pool is worth starting, then in ``workers``
+    worker processes; results come back in input order either way."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        workers: int,
+        *,
+        start_after: int = AUTO_AFTER,
+        post: Post | None = None,
+        settings: Settings | None = None,
+        start_method: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self.workers = workers
+        self.start_after = start_after
+        self.post = post
+        self._settings = settings
+        # Forked workers inherit the detectors as they are, rules compiled; elsewhere new
+        # processes build them from the settings.
+        self._start_method = start_method or ("fork" if sys.platform == "linux" else "spawn")
+        self._scanned = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._queue: deque[tuple[list[Prompt], list[ScanResult] | Future[list[Detection]]]] = deque()
+
+    @property
+    def parallel(self) -> bool:
+        """True once batches go to worker processes."""
+        return self._pool is not None
+
+    def submit(self, prompts: list[Prompt]) -> None:
+        if self._pool is None and self.workers > 1 and self._scanned >= self.start_after:
+            self._pool = self._start_pool()
+        if self._pool is None:
+            self._queue.append((prompts, self.engine.scan_batch(prompts)))
+        else:
+            payload: Payload = [(prompt.text, prompt.messages) for prompt in prompts]
+            self._queue.append((prompts, self._pool.submit(_detect_batch, payload)))
+        self._scanned += len(prompts)
+
+    def full(self) -> bool:
+        limit = IN_FLIGHT * self.workers if self._pool is not None else 1
+        return len(self._queue) >= limit
+
+    def take(self) -> list[ScanResult] | None:
+        if not self._queue:
+            return None
+        prompts, pending = self._queue[0]
+        try:
+            if isinstance(pending, list):
+                results = pending
+            else:
+                results = self._finish(prompts, self._wait(prompts, pending))
+            if self.post is not None:
+                results = self.post(prompts, results)
+        except KeyboardInterrupt:
+            raise  # the batch stays queued, so ``take_ready`` keeps nothing after it
+        except BaseException:
+            self._queue.clear()  # nothing after a failed batch may be written
+            raise
+        self._queue.popleft()
+        return results
+
+    def take_ready(self) -> list[list[ScanResult]]:
+        if self.post is not None:
+            return []  # finishing a batch would call the LLM judge again after an interrupt
+        ready = []
+        while self._queue:
+            pending = self._queue[0][1]
+            if not isinstance(pending, list) and not (pending.done() and pending.exception() is None):
+                break
+            results = self.take()
+            if results is not None:
+                ready.append(results)
+        return ready
+
+    def close(self) -> None:
+        """Stop the workers; batches not taken are dropped (an interrupt or an error)."""
+        pool, self._pool = self._pool, None
+        self._queue.clear()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        # Imported here: a short run never starts a pool and should not pay for the import.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        record = self.engine.hooks is not NO_HOOKS
+        context = multiprocessing.get_context(self._start_method)
+        source: Sequence[Detector] | Callable[[], Sequence[Detector]] = self.engine.detectors
+        if self._start_method != "fork":
+            if self._settings is None:
+                raise WorkerError("worker processes need the settings to build their detectors")
+            source = DetectorBuilder(self._settings)
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_start_worker,
+            # Detection needs only the size limit; the finding stages and the redaction
+            # salt stay in this process.
+            initargs=(source, EngineOptions(max_prompt_chars=self.engine.options.max_prompt_chars), record),
+        )
+
+    def _wait(self, prompts: list[Prompt], future: Future[list[Detection]]) -> list[Detection]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return future.result()
+        except _PromptFailed as exc:
+            where = prompts[exc.index].location
+            detail = f"\n{exc.trace}" if os.environ.get("SENTINEL_DEBUG") else ""
+            raise WorkerError(
+                f"scanning the prompt at {where} failed in a worker process: {exc.detail} "
+                f"(this is a bug; set SENTINEL_DEBUG=1 to see the traceback and report it){detail}"
+            ) from None
+        except BrokenProcessPool:
+            raise WorkerError(
+                f"a worker process stopped unexpectedly while scanning from {prompts[0].location}; "
+                "results before that point were written"
+            ) from None
+
+    def _finish(self, prompts: list[Prompt], detections: list[Detection]) -> list[ScanResult]:
+        engine = self.engine
+        hooks = engine.hooks
+        results = []
+        with hooks.batch(prompts):
+            for prompt, detection in zip(prompts, detections, strict=True):
+                for name, seconds in detection.stages:
+                    hooks.stage_timed(name, seconds)
+                result = engine.finish(prompt, detection)
+                hooks.scanned(prompt, result)
+                results.append(result)
+        return results
+
+
+class DetectorBuilder:
+    """Builds the detectors in a new (spawned) worker process from the run's settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self) -> Sequence[Detector]:
+        from sentinel_cli.detectors import registry
+
+        return registry.create(self.settings.detectors, self.settings)
