@@ -35,6 +35,7 @@ from sentinel_cli.model import (
 )
 from sentinel_cli.normalize import Document
 from sentinel_cli.redact import RedactStyle, hide_values_in_evidence, redact_prompt
+from sentinel_cli.text_hash import CHUNK as HASHED_WHOLE
 from sentinel_cli.text_hash import text_hash
 
 
@@ -201,6 +202,7 @@ class Engine:
         started = time.perf_counter()
         findings: list[Finding] = []
         stage = self.hooks.stage
+        folded: str | None = None  # the canonical text, when one document holds the whole prompt
         for message, whole, role in prompt.segments():
             text = whole
             limited = over_limit(whole, self.options.max_prompt_chars)
@@ -210,6 +212,8 @@ class Engine:
             with stage("normalize"):
                 doc = Document(text, role=role)
                 doc.views  # noqa: B018 - views are lazy; build them here so the stage is timed
+            if message is None and text is whole and len(text) <= HASHED_WHOLE:
+                folded = doc.canonical
             for detector in self.detectors:
                 with stage(detector.id):
                     found = detector.detect(doc)
@@ -222,7 +226,7 @@ class Engine:
             findings=tuple(findings),
             seconds=time.perf_counter() - started,
             text_sha256=_sha256(prompt.text),
-            text_hash=text_hash(prompt.text),
+            text_hash=text_hash(prompt.text) if folded is None else _sha256(folded),
         )
 
     def finish(self, prompt: Prompt, detection: Detection) -> ScanResult:

@@ -1,23 +1,30 @@
 """The normalised-text hash that groups repeated prompts (``text_hash`` in records and audit lines).
 
-Two prompts that differ only in case, compatibility forms or spacing are the
-same attack sent again, so the hash is taken over a folded text. The folding
-is one function: when the normaliser's ``Document.canonical`` (full folding of
-look-alikes and invisible characters) is available, ``normalised`` becomes a
-call to it and every hash follows.
+Two prompts that differ only in case, compatibility forms, look-alike
+letters, invisible characters or spacing are the same attack sent again, so
+the hash is taken over the normaliser's folded text: the same folding as
+``Document.canonical`` (``sentinel_cli.normalization.folding``), so what the
+detectors see as one text is one pattern in ``sentinel report patterns``.
+
+A text longer than ``CHUNK`` characters is folded piece by piece (bounded
+memory); NFKC, invisible characters, case and spacing fold the same either
+way, while look-alike letters, which the normaliser folds by their context
+(a word mixing scripts, a mostly Latin text), are decided per piece there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
+
+from sentinel_cli.normalization import folding
 
 
 def normalised(text: str) -> str:
-    """NFKC, case folded, runs of whitespace collapsed to one space, trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """``Document(text).canonical``: NFKC, look-alikes folded, invisible characters removed,
+    case folded, runs of whitespace collapsed to one space, trimmed."""
+    return " ".join(folding.normalize(text)[0].casefold().split())
 
 
 CHUNK = 1 << 16
