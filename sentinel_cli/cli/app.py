@@ -24,7 +24,8 @@ Guard LLM applications: scan prompts for prompt injection, jailbreaks, PII and s
 Works offline by default. Data goes to stdout (or -o), messages to stderr.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error,
-3 internal or runtime failure, 130 interrupted. (sentinel health: 0 healthy, 1 not.)
+3 internal or runtime failure, 130 interrupted, 141 stdout closed by its reader.
+(sentinel health: 0 healthy, 1 not.)
 """
 
 COMMANDS: dict[str, tuple[str, str]] = {

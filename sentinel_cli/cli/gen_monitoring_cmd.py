@@ -167,10 +167,12 @@ def gen_monitoring(
         str, typer.Option(help="Audit log file name in --log-dir.", rich_help_panel=LOGS)
     ] = "audit.jsonl",
 ) -> int:
-    """Generate monitoring for sentinel's batch jobs: Prometheus config and alert rules with
-    unit tests, Alertmanager routing, Grafana dashboards, Docker Compose files, and with --stack
-    the logging (Elasticsearch, Logstash, Kibana, Filebeat) and tracing (OpenTelemetry Collector,
-    Jaeger) stacks. Existing files are never overwritten without --force.
+    """Generate Prometheus, Alertmanager, Grafana and Compose files for sentinel's batch jobs.
+
+    Prometheus scrape config and alert rules with unit tests, Alertmanager routing, Grafana
+    dashboards and Docker Compose files, all on the metric names sentinel emits; with --stack,
+    the logging (Elasticsearch, Logstash, Kibana, Filebeat) and tracing (OpenTelemetry
+    Collector, Jaeger) stacks too. Existing files are never overwritten without --force.
     """
     from dataclasses import replace
 

@@ -74,8 +74,10 @@ def health(
     ] = 5.0,
     config: ConfigOption = None,
 ) -> int:
-    """Check that this machine can run sentinel: configuration, detectors, storage, memory,
-    LLM providers, Pushgateway, OTLP and budgets."""
+    """Check that this machine can run sentinel; exit 0 when healthy, 1 when not.
+
+    Configuration, detectors, storage, memory, LLM providers, Pushgateway, OTLP and budgets.
+    """
     from sentinel_cli.health import service
     from sentinel_cli.health.model import Status
     from sentinel_cli.health.registry import Probe
