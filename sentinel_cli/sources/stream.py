@@ -155,8 +155,26 @@ def sniff_encoding(data: ByteInput) -> str:
     head = data.head(4)
     for bom, encoding in _BOMS:
         if head.startswith(bom):
+            if bom == codecs.BOM_UTF32_LE and not _utf32_follows(data.head(_SNIFF)):
+                return "utf-16"  # a UTF-16 text that starts with U+0000
             return encoding
     return "utf-8"
+
+
+_SNIFF = 4096
+
+
+def _utf32_follows(head: bytes) -> bool:
+    """Whether the bytes after ``FF FE 00 00`` read as UTF-32: the same four bytes open a
+    UTF-16 (little-endian) text whose first character is U+0000."""
+    body = head[len(codecs.BOM_UTF32_LE) :]
+    if len(head) < _SNIFF and len(body) % 4:
+        return False  # all of a short input, and not whole UTF-32 code units
+    try:
+        body[: len(body) - len(body) % 4].decode("utf-32-le")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class LineReader:
