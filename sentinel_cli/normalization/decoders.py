@@ -50,8 +50,14 @@ def _unescape_html(text: str) -> str:
     return html.unescape(text)
 
 
-_ROT13_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(codecs.encode(w, "rot13")) for w in TRIGGER_WORDS))
-_REVERSED_TRIGGERS = Scanner("(?i)" + "|".join(re.escape(w[::-1]) for w in TRIGGER_WORDS))
+def _trigger_pattern(words: Iterator[str]) -> str:
+    # Words of a phrase may be joined by any short run of non-letters, not only a space:
+    # "edom02%repoleved" is "developer mode" URL-encoded, then reversed.
+    return "(?i)" + "|".join("[^a-z]{1,3}".join(map(re.escape, word.split(" "))) for word in words)
+
+
+_ROT13_TRIGGERS = Scanner(_trigger_pattern(codecs.encode(w, "rot13") for w in TRIGGER_WORDS))
+_REVERSED_TRIGGERS = Scanner(_trigger_pattern(w[::-1] for w in TRIGGER_WORDS))
 _ANY_TRIGGER = Scanner(f"(?:{_ROT13_TRIGGERS.pattern})|(?:{_REVERSED_TRIGGERS.pattern})")
 
 
