@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from sentinel_cli.config import Settings
 
 RULE_ID = "ML001"
-EVIDENCE_SEARCH = 400
-"""Windows longer than this get their most telling sentence picked out for the evidence."""
 _SEGMENT = re.compile(r"[^\n.!?。！？]+[.!?。！？]*")
 _RULE = RuleInfo(
     id=RULE_ID,
@@ -76,30 +74,43 @@ class ModelDetector(Detector):
     id: ClassVar[str] = "model"
     description: ClassVar[str] = "Local learned classifier (char and word n-grams, calibrated)."
 
-    def __init__(self, classifier: Classifier) -> None:
-        self._classifier = classifier
-        self.version = classifier.version  # type: ignore[misc]
+    def __init__(self, classifier: Classifier | None = None) -> None:
+        # The artifact is read when the first text is scored (or the version is asked
+        # for), not when the detector is built: a run that scores nothing never pays for it.
+        self._loaded = classifier
+
+    @property
+    def _classifier(self) -> Classifier:
+        if self._loaded is None:
+            self._loaded = shared_classifier()
+        return self._loaded
+
+    @property
+    def version(self) -> str:  # type: ignore[override]
+        return self._classifier.version
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
-        return cls(shared_classifier())
+        return cls()
 
     def rules(self) -> list[RuleInfo]:
         return [_RULE]
 
     def _telling_part(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """The sentence or line of a window that scores highest, for the evidence excerpt.
+        """The sentence or line of a window that scores highest: the finding's span.
 
-        The window is what was scored; the excerpt should show a person why.
+        The window is what was scored; the span shows a person why, and it stays put
+        when unrelated lines of the document change, so the finding's fingerprint (and
+        a baseline entry) survives such edits.
         """
         best, span = -math.inf, (start, end)
-        if end - start <= EVIDENCE_SEARCH:
-            return span
         for match in _SEGMENT.finditer(text, start, end):
-            if len(match.group()) >= 12:
-                margin = self._classifier.margin(features.canonical(match.group()))
+            sentence = match.group()
+            if len(sentence.strip()) >= 12:
+                margin = self._classifier.margin(features.canonical(sentence))
                 if margin > best:
-                    best, span = margin, (match.start(), match.end())
+                    lead = len(sentence) - len(sentence.lstrip())
+                    best, span = margin, (match.start() + lead, match.end())
         return span
 
     def assess(self, doc: Document) -> Assessment:
@@ -135,8 +146,8 @@ class ModelDetector(Detector):
                 category=Category.JAILBREAK if jailbreak else Category.DIRECT_INJECTION,
                 severity=severity_of(probability),
                 confidence=probability,
-                start=found.start,
-                end=found.end,
+                start=start,
+                end=end,
                 evidence=evidence_of(doc.text, start, end),
                 view=found.view,
                 description=_RULE.description,

@@ -97,9 +97,9 @@ def render(
 ) -> str:
     counts = Counter(row.label for row in rows)
     features = sum(
-        count for name, _, _, count in header["sections"] if name in ("char", "word") and _ == "vocab"
+        count for name, kind, _, count in header["sections"] if name in ("char", "word") and kind == "vocab"
     )
-    grams = " and ".join(f"{n}-" for n in header["char_ngrams"])
+    grams = "- and ".join(str(n) for n in header["char_ngrams"])
     machine = {"version": version, "sha256": sha256, "feature_hashes": feature_hashes, "cv": cv}
     loso_lines = [
         "| held-out source | benign/inj/jb | recall | FPR | AUC | +rules recall | +rules FPR |",

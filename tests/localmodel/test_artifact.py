@@ -51,3 +51,16 @@ def test_featuriser_settings_mismatch_is_detected() -> None:
     changed = type(artifact)({**artifact.header, "window": 17}, artifact.vocab, artifact.weights)
     with pytest.raises(ArtifactError, match="window"):
         Classifier(changed)
+
+
+def test_the_card_states_the_shipped_features() -> None:
+    """The card's prose is rendered from the artifact header: the number of n-grams kept and
+    the character n-gram sizes must be the artifact's (a bug once wrote "0 features kept")."""
+    header = load(DEFAULT_PATH).header
+    kept = sum(
+        count for name, kind, _, count in header["sections"] if name in ("char", "word") and kind == "vocab"
+    )
+    card = " ".join(DEFAULT_PATH.with_name("MODEL_CARD.md").read_text(encoding="utf-8").split())
+    assert kept > 0 and f"{kept:,} features kept" in card
+    sizes = "- and ".join(str(n) for n in header["char_ngrams"])
+    assert f"character {sizes}-grams with" in card
