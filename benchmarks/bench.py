@@ -91,13 +91,18 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
             write_jsonl(source, mix(texts, count))
         output = workdir / f"{kind}.out.jsonl"
         row: dict[str, Any] = {"prompts": count}
-        for workers in sorted({1, cores if all_cores else 1}):
-            timings = []
-            for _ in range(runs):
+        settings = sorted({1, cores if all_cores else 1})
+        runs_of: dict[int, list[Run]] = {workers: [] for workers in settings}
+        # Interleaved, so drifting machine speed hits both alike; one worker runs last in each
+        # round, so the output left for the latencies below is a one-worker run's.
+        for _ in range(runs):
+            for workers in sorted(settings, reverse=True):
                 run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
                                    "--fail-on", "never", "-q", *extra))  # fmt: skip
                 assert run.returncode == 0, run.stderr
-                timings.append(run)
+                runs_of[workers].append(run)
+        for workers in settings:
+            timings = runs_of[workers]
             key = "one_worker" if workers == 1 else "all_cores"
             row[key] = {
                 "workers": workers,
