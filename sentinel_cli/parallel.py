@@ -234,8 +234,19 @@ class Pipeline(BatchScanner):
         """Stop the workers; batches not taken are dropped (an interrupt or an error)."""
         pool, self._pool = self._pool, None
         self._queue.clear()
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is None:
+            return
+        # Kill the workers first and reap them, then shut the executor down. Asked to stop
+        # while workers are alive, the executor sends each one a stop sentinel through its
+        # queue-feeder thread, which can race with the queue being closed and print a
+        # traceback (EBADF) on the way out; with no worker alive it sends none. Workers
+        # hold nothing that must be saved: every result kept was taken already.
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # private, stable since 3.3
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join(timeout=5)
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def _start_pool(self) -> ProcessPoolExecutor:
         # Imported here: a short run never starts a pool and should not pay for the import.
