@@ -155,7 +155,7 @@ def sniff_encoding(data: ByteInput) -> str:
     head = data.head(4)
     for bom, encoding in _BOMS:
         if head.startswith(bom):
-            if bom == codecs.BOM_UTF32_LE and not _utf32_follows(data.head(_SNIFF)):
+            if bom == codecs.BOM_UTF32_LE and not _utf32_follows(data):
                 return "utf-16"  # a UTF-16 text that starts with U+0000
             return encoding
     return "utf-8"
@@ -164,12 +164,14 @@ def sniff_encoding(data: ByteInput) -> str:
 _SNIFF = 4096
 
 
-def _utf32_follows(head: bytes) -> bool:
+def _utf32_follows(data: ByteInput) -> bool:
     """Whether the bytes after ``FF FE 00 00`` read as UTF-32: the same four bytes open a
     UTF-16 (little-endian) text whose first character is U+0000."""
+    head = data.head(_SNIFF)
     body = head[len(codecs.BOM_UTF32_LE) :]
-    if len(head) < _SNIFF and len(body) % 4:
-        return False  # all of a short input, and not whole UTF-32 code units
+    whole = not data.compressed and data.size == len(head)  # a small file, all of it in the head
+    if whole and len(body) % 4:
+        return False  # not whole UTF-32 code units
     try:
         body[: len(body) - len(body) % 4].decode("utf-32-le")
     except UnicodeDecodeError:
