@@ -433,13 +433,23 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+_MAY_HAVE_TABLE = lazy(r"(?m)tool\s*\.\s*[\"']?sentinel|^\s*\[\s*tool\s*\]")
+"""Every way TOML can spell a ``tool.sentinel`` table: ``[tool.sentinel]`` and dotted keys, or a
+key inside a ``[tool]`` table. A pyproject with none of these is not parsed at all."""
+
+
 def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not _MAY_HAVE_TABLE().search(text):
+        return False  # most projects: no TOML parser to import and run at start-up
     import tomllib
 
     try:
-        with pyproject.open("rb") as handle:
-            return "sentinel" in tomllib.load(handle).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        return "sentinel" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
         return False
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from sentinel_cli.config import effective_values, find_config_file, load_settings
 from sentinel_cli.errors import ConfigError
 from sentinel_cli.model import Mode
+from tests.helpers import ROOT
 
 
 def test_defaults_without_any_file(tmp_path: Path) -> None:
@@ -34,6 +37,35 @@ def test_pyproject_tool_table_is_discovered_from_a_subdirectory(tmp_path: Path) 
     nested.mkdir(parents=True)
     assert find_config_file(nested) == tmp_path / "pyproject.toml"
     assert load_settings(cwd=nested).mode is Mode.STRICT
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        '[tool.sentinel]\nmode = "strict"\n',
+        '[tool . "sentinel"]\nmode = "strict"\n',
+        '[tool]\nsentinel = { mode = "strict" }\n',
+        '[ tool ]\nsentinel.mode = "strict"\n',
+        'tool.sentinel.mode = "strict"\n',
+        "[tool.'sentinel']\nmode = 'strict'\n",
+    ],
+)
+def test_every_spelling_of_the_tool_table_is_found(tmp_path: Path, toml: str) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="x"\n' + toml if toml[0] == "[" else toml)
+    assert find_config_file(tmp_path) == tmp_path / "pyproject.toml"
+    assert load_settings(cwd=tmp_path).mode is Mode.STRICT
+
+
+def test_a_pyproject_without_the_table_is_not_parsed(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="sentinel-x"\n[tool.ruff]\nline-length = 9\n')
+    code = (
+        "import sys; from pathlib import Path; from sentinel_cli.config import find_config_file; "
+        "print(find_config_file(Path(sys.argv[1])), 'tomllib' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split()[-1] == "False", done.stdout
 
 
 def test_pyproject_without_table_is_ignored(tmp_path: Path) -> None:
