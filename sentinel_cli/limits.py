@@ -37,15 +37,5 @@ def over_limit(text: str, limit: int | None) -> Finding | None:
     """The ``EN092`` finding for ``text`` when it is longer than ``limit`` (else ``None``)."""
     if limit is None or len(text) <= limit:
         return None
-    info = PROMPT_SIZE_LIMIT
-    return Finding(
-        rule_id=info.id,
-        detector=info.detector,
-        category=info.category,
-        severity=info.severity,
-        confidence=info.confidence,
-        start=limit,
-        end=len(text),
-        evidence=f"{len(text):,} characters; the first {limit:,} were scanned, the rest was not",
-        description=info.description,
-    )
+    evidence = f"{len(text):,} characters; the first {limit:,} were scanned, the rest was not"
+    return PROMPT_SIZE_LIMIT.finding(limit, len(text), evidence)

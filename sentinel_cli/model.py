@@ -311,3 +311,28 @@ class RuleInfo:
     description: str
     help: str = ""
     tags: tuple[str, ...] = ()
+
+    def finding(
+        self,
+        start: int,
+        end: int,
+        evidence: str,
+        *,
+        confidence: float | None = None,
+        view: str = "raw",
+        description: str = "",
+    ) -> Finding:
+        """A finding of this rule: its id, detector, category and severity, its confidence
+        unless another is given, and its description unless another is given."""
+        return Finding(
+            rule_id=self.id,
+            detector=self.detector,
+            category=self.category,
+            severity=self.severity,
+            confidence=self.confidence if confidence is None else confidence,
+            start=start,
+            end=end,
+            evidence=evidence,
+            view=view,
+            description=description or self.description,
+        )

@@ -97,18 +97,7 @@ def _finding(
     confidence: float | None = None,
 ) -> Finding:
     first, last = view.to_original(start, end)
-    return Finding(
-        rule_id=info.id,
-        detector=DETECTOR_ID,
-        category=info.category,
-        severity=info.severity,
-        confidence=info.confidence if confidence is None else confidence,
-        start=first,
-        end=last,
-        evidence=evidence,
-        view=view.name,
-        description=description or info.description,
-    )
+    return info.finding(first, last, evidence, confidence=confidence, view=view.name, description=description)
 
 
 def load_rules(settings: Settings) -> tuple[list[Rule], list[Signal], str]:
@@ -232,15 +221,6 @@ class HeuristicDetector(Detector):
             info = DEPTH_LIMIT if note.kind == "depth" else SIZE_LIMIT
             if info.id in found or info.id not in self._enabled:
                 continue
-            found[info.id] = Finding(
-                rule_id=info.id,
-                detector=DETECTOR_ID,
-                category=info.category,
-                severity=info.severity,
-                confidence=info.confidence,
-                start=note.start,
-                end=note.end,
-                evidence=evidence_of(doc.text, note.start, note.end),
-                view=RAW,
-                description=f"{info.description} ({note.detail})",
-            )
+            evidence = evidence_of(doc.text, note.start, note.end)
+            description = f"{info.description} ({note.detail})"
+            found[info.id] = info.finding(note.start, note.end, evidence, view=RAW, description=description)

@@ -111,17 +111,5 @@ class UnicodeDetector(Detector):
         for run in _runs(doc.hidden):
             kind = min((char.kind for char in run), key=_SEVERITY_ORDER.index)
             info = RULES[kind]
-            findings.append(
-                Finding(
-                    rule_id=info.id,
-                    detector=self.id,
-                    category=info.category,
-                    severity=info.severity,
-                    confidence=info.confidence,
-                    start=run[0].index,
-                    end=run[-1].index + 1,
-                    evidence=_evidence(doc.text, run),
-                    description=info.description,
-                )
-            )
+            findings.append(info.finding(run[0].index, run[-1].index + 1, _evidence(doc.text, run)))
         return findings
