@@ -10,12 +10,12 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.fixtures.http import QuietHandler, serving
 from tests.fixtures.servers import free_port, http_get, wait_until
 
 PROMETHEUS = "prometheus"
@@ -92,7 +92,7 @@ def webhook_receiver() -> Iterator[Webhook]:
     """An Alertmanager webhook receiver: records every JSON payload POSTed to it."""
     hook = Webhook(url="")
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with hook.lock:
@@ -101,19 +101,9 @@ def webhook_receiver() -> Iterator[Webhook]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    hook.url = f"http://127.0.0.1:{server.server_address[1]}/alerts"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        hook.url = f"{base}/alerts"
         yield hook
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def query(prometheus: Process, expr: str) -> list[dict[str, Any]]:
