@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sentinel_cli.model import Location, Prompt
+
+if TYPE_CHECKING:
+    from sentinel_cli.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -50,3 +55,14 @@ def prompt(text: str, id: str = "t1") -> Prompt:
 def stderr_text(done: subprocess.CompletedProcess[bytes]) -> str:
     """Standard error as one string, for messages that may wrap."""
     return " ".join(done.stderr.decode().split())
+
+
+def peak_scan_memory(engine: Engine, text: str) -> int:
+    """The ``tracemalloc`` peak, in bytes, of scanning ``text`` as one prompt."""
+    prompt = Prompt(id="p", text=text, location=Location("t", line=1))
+    tracemalloc.start()
+    try:
+        engine.scan(prompt)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
