@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import anthropic
 
 from sentinel_cli.providers.interface import (
-    UNREADABLE_ANSWER,
     Completion,
     ModelList,
     Provider,
     ProviderConfig,
-    ProviderError,
-    status_error,
-    unreadable,
+    SdkErrors,
+    translated_errors,
+)
+
+SDK_ERRORS = SdkErrors(
+    status=anthropic.APIStatusError,
+    timeout=anthropic.APITimeoutError,
+    connection=anthropic.APIConnectionError,
+    base=anthropic.AnthropicError,
 )
 
 MODELS_PAGE = 1000
@@ -33,24 +35,8 @@ class AnthropicProvider(Provider):
             max_retries=0,
         )
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        """SDK exceptions as ``ProviderError``; their text is dropped (it can quote the request)."""
-        try:
-            yield
-        except anthropic.APIStatusError as exc:
-            raise status_error(self.name, exc.status_code, exc.response.headers) from None
-        except anthropic.APITimeoutError:
-            raise ProviderError("timeout", f"{self.name}: timed out") from None
-        except anthropic.APIConnectionError:
-            raise ProviderError("connection", f"{self.name}: connection failed") from None
-        except anthropic.AnthropicError as exc:
-            raise ProviderError("other", f"{self.name}: {type(exc).__name__}") from None
-        except UNREADABLE_ANSWER as exc:  # a success status whose body is not the API's answer
-            raise unreadable(self.name, exc) from None
-
     async def complete(self, system: str, user: str) -> Completion:
-        with self._errors():
+        with translated_errors(self.name, SDK_ERRORS):
             message = await self._client.messages.create(
                 model=self.model,
                 max_tokens=self.config.max_output_tokens,
@@ -64,7 +50,7 @@ class AnthropicProvider(Provider):
             )
 
     async def list_models(self) -> ModelList:
-        with self._errors():
+        with translated_errors(self.name, SDK_ERRORS):
             page = await self._client.models.list(limit=MODELS_PAGE)
             return ModelList(ids=tuple(model.id for model in page.data), complete=not page.has_next_page())
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import email.utils
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 ErrorKind = Literal[
     "rate_limit", "overloaded", "server", "timeout", "connection", "auth", "bad_request", "other"
@@ -123,6 +124,36 @@ def status_error(provider: str, status: int, headers: Mapping[str, str]) -> Prov
     return ProviderError(
         kind, f"{provider}: HTTP {status} ({kind})", status=status, retry_after=retry_after_seconds(headers)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SdkErrors:
+    """An official SDK's exception classes (both SDKs share this shape): an HTTP status
+    error with ``status_code`` and ``response.headers``, a timeout (a kind of connection
+    error, so it is tested first), a connection failure, and the SDK's base class."""
+
+    status: type[Any]
+    timeout: type[Exception]
+    connection: type[Exception]
+    base: type[Exception]
+
+
+@contextmanager
+def translated_errors(provider: str, sdk: SdkErrors) -> Iterator[None]:
+    """SDK exceptions as ``ProviderError``; their text is dropped (it can quote the request,
+    and a 401 quotes part of the key)."""
+    try:
+        yield
+    except sdk.status as exc:
+        raise status_error(provider, exc.status_code, exc.response.headers) from None
+    except sdk.timeout:
+        raise ProviderError("timeout", f"{provider}: timed out") from None
+    except sdk.connection:
+        raise ProviderError("connection", f"{provider}: connection failed") from None
+    except sdk.base as exc:
+        raise ProviderError("other", f"{provider}: {type(exc).__name__}") from None
+    except UNREADABLE_ANSWER as exc:  # a success status whose body is not the API's answer
+        raise unreadable(provider, exc) from None
 
 
 class Provider(ABC):
