@@ -12,14 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 
 from sentinel_cli.config import load_settings
 from sentinel_cli.detectors.model import ModelDetector
 from sentinel_cli.detectors.registry import create
 from sentinel_cli.engine import THRESHOLDS, Engine, EngineOptions, combine_scores
+from sentinel_cli.evaluation.metrics import confusion, roc_auc
 from sentinel_cli.localmodel.artifact import loads
 from sentinel_cli.localmodel.classifier import Classifier
 from sentinel_cli.model import Location, Mode, Prompt
@@ -58,24 +57,24 @@ def score_rows(blob: bytes, rows: Sequence[Row]) -> list[Scored]:
 def metrics(
     scored: Sequence[Scored], pick: Callable[[Scored], float], threshold: float = FLAG
 ) -> dict[str, Any]:
-    y = np.asarray([s.row.label != "benign" for s in scored])
-    score = np.asarray([pick(s) for s in scored])
-    predicted = score >= threshold
-    tp = int(np.sum(predicted & y))
-    fp = int(np.sum(predicted & ~y))
-    fn = int(np.sum(~predicted & y))
-    hard = np.asarray(["hard_negative" in s.row.tags for s in scored])
-    out: dict[str, Any] = {
+    """The figures of the model card, computed as ``sentinel eval`` computes them."""
+    labels = [s.row.label != "benign" for s in scored]
+    scores = [pick(s) for s in scored]
+    counts = confusion(labels, scores, threshold)
+    hard = [
+        (label, score)
+        for s, label, score in zip(scored, labels, scores, strict=True)
+        if "hard_negative" in s.row.tags
+    ]
+    return {
         "rows": len(scored),
-        "precision": tp / (tp + fp) if tp + fp else 0.0,
-        "recall": tp / (tp + fn) if tp + fn else 0.0,
-        "fpr_benign": float(np.mean(predicted[~y])) if (~y).any() else None,
-        "fpr_hard_negative": float(np.mean(predicted[hard & ~y])) if (hard & ~y).any() else None,
-        "roc_auc": float(roc_auc_score(y, score)) if 0 < y.sum() < len(y) else None,
+        "precision": counts.precision or 0.0,
+        "recall": counts.recall or 0.0,
+        "fpr_benign": counts.fpr,
+        "fpr_hard_negative": confusion([h[0] for h in hard], [h[1] for h in hard], threshold).fpr,
+        "roc_auc": roc_auc(labels, scores),
+        "f1": counts.f1 or 0.0,
     }
-    p, r = out["precision"], out["recall"]
-    out["f1"] = 2 * p * r / (p + r) if p + r else 0.0
-    return out
 
 
 def cross_validate(
