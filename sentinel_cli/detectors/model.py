@@ -10,7 +10,6 @@ the mode's thresholds.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -103,15 +102,15 @@ class ModelDetector(Detector):
         when unrelated lines of the document change, so the finding's fingerprint (and
         a baseline entry) survives such edits.
         """
-        best, span = -math.inf, (start, end)
-        for match in _SEGMENT.finditer(text, start, end):
-            sentence = match.group()
-            if len(sentence.strip()) >= 12:
-                margin = self._classifier.margin(features.canonical(sentence))
-                if margin > best:
-                    lead = len(sentence) - len(sentence.lstrip())
-                    best, span = margin, (match.start() + lead, match.end())
-        return span
+        segments = [m for m in _SEGMENT.finditer(text, start, end) if len(m.group().strip()) >= 12]
+        if not segments:
+            return start, end
+        best = segments[0]
+        if len(segments) > 1:  # one sentence needs no scoring: it is the telling one
+            margin = self._classifier.margin
+            best = max(segments, key=lambda m: margin(features.canonical(m.group())))
+        sentence = best.group()
+        return best.start() + len(sentence) - len(sentence.lstrip()), best.end()
 
     def assess(self, doc: Document) -> Assessment:
         """The most suspicious window over the text and its decoded and de-obfuscated views.
