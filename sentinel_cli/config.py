@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         case_sensitive=False,
     )
 
+    # List and dict defaults are given as values: pydantic copies them for each
+    # instance, and a builtin ``default_factory`` (list, dict) makes it parse the
+    # builtin's text signature, which compiles the tokenize module's large regex
+    # at start-up.
+
     # Detection and verdicts
     mode: Mode = Field(Mode.MODERATE, description="Score thresholds: strict, moderate or permissive.")
     fail_on: FailOn = Field(
@@ -107,20 +112,20 @@ class Settings(BaseSettings):
 
     # Detection rules: the user's own rules and allow-list (checked when the settings load)
     rules: list[dict[str, Any]] = Field(
-        default_factory=list,
+        default=[],
         description="Extra heuristic rules, as [[rules]] tables with the fields of a rule pack "
         "(id, category, severity, confidence, description, patterns).",
     )
     rule_files: list[Path] = Field(
-        default_factory=list,
+        default=[],
         description="Extra rule-pack TOML files (relative paths are taken from the config file's directory).",
     )
     allow_patterns: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="RE2 patterns for known-benign text; findings inside a match are suppressed.",
     )
     disabled_rules: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Rule ids that are never reported."
+        default=[], description="Rule ids that are never reported."
     )
 
     # Limits (sentinel_cli/limits.py; README, "Reliability and limits")
@@ -147,7 +152,7 @@ class Settings(BaseSettings):
     )
     push_job: str = Field("sentinel", min_length=1, description="Pushgateway job label.")
     push_groups: Annotated[dict[str, str], NoDecode] = Field(
-        default_factory=dict, description="Extra Pushgateway grouping labels (key=value)."
+        default={}, description="Extra Pushgateway grouping labels (key=value)."
     )
     push_username: str | None = Field(None, description="Pushgateway basic-auth user name.")
     push_password: SecretStr = Field(SecretStr(""), description="Pushgateway basic-auth password.")
