@@ -38,14 +38,13 @@ are also checked by ``regex_safety.check_pattern`` at load time.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sentinel_cli.errors import ConfigError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.model import Category, RuleInfo, Severity
 
 if TYPE_CHECKING:
@@ -62,7 +61,7 @@ def compile_pattern(source: str) -> re2._Regexp:
     return re2.compile(source)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rule:
     """A rule: its description plus the patterns (RE2 sources) that trigger it."""
 
@@ -86,7 +85,7 @@ class Rule:
         return tuple(compile_pattern(source) for source in self.sources)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Signal:
     """A context pattern rules can require; never a finding by itself."""
 
@@ -105,7 +104,7 @@ class Signal:
         return tuple(compile_pattern(source) for source in self.sources)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RulePack:
     id: str
     version: str
@@ -256,6 +255,8 @@ def parse_pack(text: str, *, detector: str, where: str, check: bool = True) -> R
 
 
 def read_toml(text: str, where: str) -> dict[str, Any]:
+    import tomllib  # the built-in packs come from the pre-read index; its parser compiles regexes on import
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
