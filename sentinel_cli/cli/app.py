@@ -15,6 +15,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from sentinel_cli import __version__
 
@@ -58,6 +59,32 @@ def _root(
     """Guard LLM applications: scan prompts for injection, jailbreaks, PII and secrets."""
 
 
+class _Command(typer.core.TyperCommand):
+    """Typer's command, except that an option left unset skips type coercion.
+
+    Typer 0.29 builds a pydantic ``TypeAdapter`` for each parameter it
+    processes, including those left at a ``None`` default, for which coercion
+    is the identity. ``scan`` has about 50 options, so a one-prompt scan would
+    spend several milliseconds building adapters it never uses.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            _skip_unset(param)
+
+
+def _skip_unset(param: Any) -> None:
+    full = param.process_value
+    if param.required or param.multiple or param.nargs != 1 or param.callback is not None:
+        return
+
+    def process_value(ctx: Any, value: Any) -> Any:
+        return None if value is None else full(ctx, value)
+
+    param.process_value = process_value
+
+
 def build_app(names: tuple[str, ...] = tuple(COMMANDS)) -> typer.Typer:
     """The app with the given commands registered (all of them by default)."""
     app = typer.Typer(
@@ -76,7 +103,7 @@ def build_app(names: tuple[str, ...] = tuple(COMMANDS)) -> typer.Typer:
         if isinstance(target, typer.Typer):
             app.add_typer(target, name=name)
         else:
-            app.command(name=name, epilog=getattr(module, "EPILOG", None))(target)
+            app.command(name=name, cls=_Command, epilog=getattr(module, "EPILOG", None))(target)
     return app
 
 
