@@ -1,6 +1,8 @@
 """``sentinel scan``: scan prompts from files or stdin and gate on the verdicts."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: Typer reads the options from the
+# annotations, and as strings it would compile and evaluate all fifty of them,
+# several times over, on every start.
 
 import sys
 from pathlib import Path
