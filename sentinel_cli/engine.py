@@ -20,9 +20,10 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sentinel_cli.detectors.base import Detector
+from sentinel_cli.frozen import frozen
 from sentinel_cli.limits import DEFAULT_MAX_PROMPT_CHARS, over_limit
 from sentinel_cli.model import (
     Category,
@@ -39,7 +40,7 @@ from sentinel_cli.text_hash import CHUNK as HASHED_WHOLE
 from sentinel_cli.text_hash import text_hash
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Thresholds:
     """Scores at or above ``flag`` are flagged; at or above ``block``, blocked."""
 
@@ -59,7 +60,7 @@ FindingStage = Callable[[Prompt, list[Finding]], list[Finding]]
 baselines (``sentinel_cli.ci``). A stage may mark findings suppressed or drop them."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EngineOptions:
     mode: Mode = Mode.MODERATE
     redact: bool = False
@@ -152,7 +153,7 @@ class EngineHooks:
 NO_HOOKS = EngineHooks()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Detection:
     """What the detectors found in one prompt, before the finding stages and scoring.
 

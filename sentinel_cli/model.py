@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.origin import TextOrigin
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -105,7 +106,7 @@ class Category(StrEnum):
 _NON_THREATS = frozenset({Category.PII, Category.SECRET, Category.HIDDEN_TEXT})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Location:
     """Where a prompt came from: a file (or ``<stdin>``) and its line or row."""
 
@@ -132,7 +133,7 @@ class Location:
         return self.file
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Message:
     """One turn of a chat-format record."""
 
@@ -144,7 +145,7 @@ class Message:
         object.__setattr__(self, "content", valid_unicode(self.content))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Prompt:
     """One record to scan. Chat records carry their messages; ``text`` joins them."""
 
@@ -166,7 +167,7 @@ class Prompt:
         return tuple((i, m.content, m.role) for i, m in enumerate(self.messages))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Finding:
     """One piece of evidence. Offsets are characters into the original text."""
 
@@ -207,7 +208,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PiiSpan:
     """A span of personal data or a secret, as reported in the record's ``pii`` list."""
 
@@ -220,7 +221,7 @@ class PiiSpan:
         return {"type": self.type, "start": self.start, "end": self.end, "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LlmJudgement:
     """How the optional LLM judge was used for a record (filled by the judge layer)."""
 
@@ -256,7 +257,7 @@ class LlmJudgement:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ScanResult:
     """The verdict for one prompt: the record every output format writes."""
 
@@ -298,7 +299,7 @@ class ScanResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuleInfo:
     """Static description of a rule, for ``sentinel detectors``, SARIF and baselines."""
 

@@ -22,9 +22,9 @@ Every view maps a span of its text back to a span of the original text with
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Final
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.normalization import decoders, folding
 from sentinel_cli.normalization.chars import HiddenChar, hidden_chars
 from sentinel_cli.normalization.spans import Shifted, SpanMap
@@ -36,7 +36,7 @@ DECODED: Final = "decoded"
 FAMILIES: tuple[str, ...] = (RAW, NORMALIZED, OBFUSCATION, DECODED)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class View:
     """One rendering of the text. ``name`` says which transformations produced it."""
 
@@ -71,7 +71,7 @@ class View:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LimitNote:
     """A decoding limit that was hit, with the span of the original text it concerns."""
 

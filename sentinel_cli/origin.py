@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.lazyre import lazy
 
 MARKER = "sentinel:"
@@ -25,7 +25,7 @@ _REASON_TRAIL = " \t\r\"'`,;)]}"
 _CLOSERS = ("-->", "*/", "#}", "%}", "}}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Marker:
     """A ``sentinel: ignore[RULE, ...] reason`` comment on one line of a file."""
 
@@ -38,7 +38,7 @@ class Marker:
         return rule_id.upper() in self.rules
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Region:
     """1-based lines and columns; the end column is exclusive, as in SARIF."""
 
@@ -48,7 +48,7 @@ class Region:
     end_column: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TextOrigin:
     """Maps offsets of a prompt's text to positions in its file."""
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from sentinel_cli.frozen import frozen
 
 if TYPE_CHECKING:
     from sentinel_cli.prefilter import Cnf
@@ -29,7 +30,7 @@ INDEX_NAME = "index.json"
 FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PatternHint:
     """What the rule matcher needs besides the pattern: its prefilter and its loose form."""
 

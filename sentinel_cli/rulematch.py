@@ -23,9 +23,9 @@ the memory of RE2's automaton stay bounded; every character is scanned.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.normalize import iter_chunks
 from sentinel_cli.ruleindex import pattern_hint
 from sentinel_cli.rulepack import Rule, Signal, compile_pattern
@@ -42,7 +42,7 @@ SET_AFTER = 16
 """Texts matched with the literal prefilter before the rule set is compiled."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Match:
     item: Rule | Signal
     start: int

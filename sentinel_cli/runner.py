@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from sentinel_cli.errors import InputError, SentinelError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.interrupts import shielded
 from sentinel_cli.model import Prompt, ScanResult, Severity, Verdict
 from sentinel_cli.sinks.base import Sink
@@ -73,7 +74,7 @@ class Sequential(BatchScanner):
         return ready
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RunOptions:
     fail_on: Verdict | None = Verdict.BLOCK
     """Records at or above this verdict gate the run (``None``: never)."""

@@ -23,6 +23,7 @@ from sentinel_cli.detectors.base import Detector
 from sentinel_cli.engine import Engine, EngineHooks, EngineOptions, FindingStage
 from sentinel_cli.errors import RuntimeFailure
 from sentinel_cli.exit_codes import ExitCode
+from sentinel_cli.frozen import frozen
 from sentinel_cli.interrupts import shielded
 from sentinel_cli.model import RuleInfo, Severity, Verdict
 from sentinel_cli.runner import Observer, RunOptions, RunSummary, run_scan
@@ -99,7 +100,7 @@ def rule_catalog(detectors: Sequence[Detector]) -> dict[str, RuleInfo]:
     return catalog
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ScanRequest:
     inputs: Sequence[str]
     output: Path | None

@@ -20,6 +20,7 @@ from typing import Any
 
 from sentinel_cli.ci.repo import RepoPaths
 from sentinel_cli.errors import UsageError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.model import Finding, Prompt, ScanResult
 from sentinel_cli.sinks.base import Sink
 
@@ -27,7 +28,7 @@ FORMAT_VERSION = 1
 DEFAULT_BASELINE = ".sentinel-baseline.json"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Entry:
     fingerprint: str
     rule_id: str

@@ -11,13 +11,13 @@ the mode's thresholds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from sentinel_cli.detectors.base import Detector
 from sentinel_cli.detectors.heuristics import evidence_of
+from sentinel_cli.frozen import frozen
 from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import DEFAULT_PATH
 from sentinel_cli.localmodel.classifier import Classifier, best_window
@@ -42,7 +42,7 @@ _RULE = RuleInfo(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Assessment:
     """Where the model found the text most suspicious: margin, span in the original, view."""
 

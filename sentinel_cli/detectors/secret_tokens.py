@@ -13,15 +13,15 @@ import binascii
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from sentinel_cli.detectors.checksums import shannon_entropy
 from sentinel_cli.detectors.spans import Hit, Scan, lazy
+from sentinel_cli.frozen import frozen
 
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+/-")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TokenFormat:
     """A vendor token: its pattern (led by a literal), how much is public, and a sanity check."""
 

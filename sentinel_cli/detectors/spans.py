@@ -18,13 +18,14 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.lazyre import lazy
 from sentinel_cli.model import Category, Finding, RuleInfo, Severity
 
 __all__ = ["Cues", "Hit", "Scan", "SpanRule", "lazy", "lowered", "masked", "resolve", "to_findings"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Hit:
     """A recogniser's match: which rule, where, how sure, and a safe detail for evidence."""
 
@@ -36,7 +37,7 @@ class Hit:
     """Extra evidence that does not reveal the value (a brand, a key name, a length)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SpanRule:
     """A permanent rule of a span detector and the entity type it reports."""
 

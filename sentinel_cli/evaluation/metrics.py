@@ -8,8 +8,10 @@ are ``None`` (shown as "-"), never a made-up 0 or 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
+
+from sentinel_cli.frozen import frozen
 
 TARGET_FPR = 0.01
 """The false-positive rate at which ``recall_at_fpr`` is read."""
@@ -19,7 +21,7 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Confusion:
     tp: int = 0
     fp: int = 0
@@ -115,7 +117,7 @@ def recall_at_fpr(
     return best_recall, best_threshold
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Metrics:
     """Every figure ``sentinel eval`` reports for one set of rows."""
 

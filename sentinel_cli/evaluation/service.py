@@ -16,6 +16,7 @@ from sentinel_cli.engine import THRESHOLDS
 from sentinel_cli.errors import UsageError
 from sentinel_cli.evaluation.metrics import Metrics, evaluate
 from sentinel_cli.evaluation.spans import Span, SpanScores, gold_spans
+from sentinel_cli.frozen import frozen
 from sentinel_cli.model import ScanResult
 from sentinel_cli.runner import RunOptions, RunSummary, ScanEngine, run_scan
 from sentinel_cli.sinks.base import RunInfo, Sink
@@ -24,7 +25,7 @@ from sentinel_cli.sinks.output import Output
 MISSING = "(missing)"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EvalRequest:
     inputs: Sequence[str]
     label_field: str = "label"
@@ -34,7 +35,7 @@ class EvalRequest:
     """How many misclassified records to list (false positives and false negatives each)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Example:
     id: str
     label: str

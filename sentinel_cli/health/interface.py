@@ -9,16 +9,17 @@ shortly after that regardless.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sentinel_cli.frozen import frozen
 
 if TYPE_CHECKING:
     from sentinel_cli.config import Settings
     from sentinel_cli.health.model import Outcome
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Context:
     """What every check may read: the effective settings (or why there are none) and the timeout."""
 

@@ -8,9 +8,11 @@ Keys are only ever added under a new schema version.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
+
+from sentinel_cli.frozen import frozen
 
 SCHEMA = "sentinel.health/1"
 
@@ -34,7 +36,7 @@ def worst(statuses: Sequence[Status]) -> Status:
     return max(statuses, key=lambda status: status.rank, default=Status.HEALTHY)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outcome:
     """What a check found: a status, one line for people, a remedy when not healthy, and facts."""
 
@@ -68,7 +70,7 @@ def skipped(reason: str, **details: Any) -> Outcome:
     return Outcome(Status.HEALTHY, reason, None, details, skipped=True)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CheckResult:
     name: str
     outcome: Outcome
@@ -91,7 +93,7 @@ class CheckResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class HealthReport:
     checks: tuple[CheckResult, ...]
     probe: str

@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.health.interface import Check, Context
 from sentinel_cli.health.model import Outcome, Status, degraded, healthy, unhealthy
 
@@ -28,7 +28,7 @@ UNHEALTHY_FREE_BYTES = 32 * MIB
 DEGRADED_FREE_BYTES = 256 * MIB
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Writable:
     ok: bool
     exists: bool

@@ -10,9 +10,9 @@ Elsewhere ``sysconf`` gives available physical pages when it can.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.health.interface import Check, Context
 from sentinel_cli.health.model import Outcome, degraded, healthy, skipped, unhealthy
 
@@ -23,7 +23,7 @@ _UNLIMITED = 1 << 60
 """cgroup v1 reports "no limit" as a huge number; anything above this is no limit."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Memory:
     available: int
     total: int | None

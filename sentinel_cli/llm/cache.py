@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import diskcache
 
 from sentinel_cli.errors import RuntimeFailure
+from sentinel_cli.frozen import frozen
 from sentinel_cli.llm.events import CacheStats
 from sentinel_cli.llm.prompt import TEMPLATE_VERSION, JudgeReply, text_digest
 from sentinel_cli.llm.recovery import Warn, open_or_rebuild
@@ -34,7 +34,7 @@ def cache_paths(cache_dir: Path) -> tuple[Path, Path]:
     return cache_dir / "llm", cache_dir / "llm-meta"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CachedAnswer:
     reply: JudgeReply
     cost_usd: float

@@ -19,14 +19,15 @@ the scanning thread, in order; listeners must be quick and must not raise.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
+
+from sentinel_cli.frozen import frozen
 
 Outcome = Literal["ok", "malformed", "error"]
 Period = Literal["hourly", "daily", "monthly"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LlmCallRecord:
     provider: str
     model: str
@@ -48,7 +49,7 @@ class LlmCallRecord:
     """False when the model is missing from the price table (cost counted as 0)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BudgetStatus:
     period: Period
     limit_usd: float
@@ -65,13 +66,13 @@ class BudgetStatus:
         return "warning" if self.used_percent >= 80.0 else "ok"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BudgetEvent:
     kind: Literal["warning", "exceeded"]
     status: BudgetStatus
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CacheStats:
     hits: int = 0
     misses: int = 0
@@ -80,7 +81,7 @@ class CacheStats:
     volume_bytes: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class JudgeStats:
     """Totals for one run."""
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sentinel_cli.errors import BudgetExceededError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.llm import prompt
 from sentinel_cli.llm.budget import BudgetGuard
 from sentinel_cli.llm.events import LlmCallRecord, LlmEvents, Outcome
@@ -35,7 +36,7 @@ ESTIMATED_OUTPUT_TOKENS = 80
 """A judge answer is a short JSON object."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class JudgeOutcome:
     judgement: LlmJudgement
     reply: JudgeReply | None = None

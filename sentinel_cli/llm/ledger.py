@@ -11,11 +11,11 @@ import os
 import sqlite3
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from sentinel_cli.errors import RuntimeFailure
+from sentinel_cli.frozen import frozen
 from sentinel_cli.llm.events import LlmCallRecord, Period
 from sentinel_cli.llm.recovery import Warn, open_or_rebuild
 from sentinel_cli.private_files import private_dir, private_umask
@@ -53,7 +53,7 @@ CREATE INDEX IF NOT EXISTS calls_ts ON calls (ts);
 """
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SpendRow:
     key: str
     calls: int

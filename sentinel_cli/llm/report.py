@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sentinel_cli.config import Settings
 from sentinel_cli.errors import UsageError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.llm.budget import BudgetGuard
 from sentinel_cli.llm.events import BudgetStatus, LlmEvents
 from sentinel_cli.llm.ledger import Group, Ledger, SpendRow, ledger_path
@@ -40,7 +41,7 @@ def parse_since(value: str, now: float | None = None) -> float:
     return moment.timestamp()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CostReport:
     since: float
     until: float

@@ -19,9 +19,10 @@ import struct
 import sys
 from array import array
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sentinel_cli.frozen import frozen
 
 MAGIC = b"SNTLML01"
 DEFAULT_PATH = Path(__file__).with_name("model.bin")
@@ -31,7 +32,7 @@ class ArtifactError(ValueError):
     """The model file is missing, truncated or from an incompatible format."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Artifact:
     header: dict[str, Any]
     vocab: dict[str, list[str]]

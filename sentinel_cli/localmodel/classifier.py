@@ -9,9 +9,9 @@ tells a jailbreak from an instruction injection; it only names the category.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import DEFAULT_PATH, Artifact, ArtifactError, load
 
@@ -40,7 +40,7 @@ def _sum(found: features.Grams, char: dict[str, float], word: dict[str, float], 
     return total
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Window:
     """The most suspicious window of a text: its margin, span and features."""
 

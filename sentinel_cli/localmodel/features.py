@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import pairwise
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.normalization.folding import normalize
 
 CHAR_NGRAMS = (3, 5)
@@ -42,7 +42,7 @@ def canonical(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Grams:
     """The distinct features of one window of text."""
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.monitoring.generate import ALERTMANAGER, PROMETHEUS, RULE_TESTS, RULES
 from sentinel_cli.monitoring.promql import EXTERNAL_SERIES, grafana_query_names, metric_names
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CheckResult:
     name: str
     ok: bool

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from sentinel_cli.errors import UsageError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.monitoring.options import MonitoringOptions
 
 RULES = "prometheus/alerts/sentinel.yml"
@@ -64,7 +64,7 @@ class Status(StrEnum):
     UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Planned:
     path: str
     status: Status

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sentinel_cli.errors import ConfigError, UsageError
+from sentinel_cli.frozen import frozen
 
 STACKS = ("metrics", "logging", "tracing")
 SEVERITIES = ("critical", "warning", "info")
@@ -123,7 +124,7 @@ def load_thresholds(path: Path | None, overrides: Mapping[str, Any]) -> Threshol
     return thresholds
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Receivers:
     """Alertmanager channels. Secrets are never values here: only paths to files."""
 
@@ -192,7 +193,7 @@ def check_target(flag: str, value: str) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MonitoringOptions:
     """Everything the generators read."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.monitoring.options import MonitoringOptions
 from sentinel_cli.monitoring.rules import Rule, alert_rules
 from sentinel_cli.monitoring.templating import render
@@ -32,7 +33,7 @@ def _stale_steps(options: MonitoringOptions) -> int:
     return math.ceil(options.thresholds.stale_after_seconds / step) + max(3, math.ceil(600 / step))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Case:
     """Series (selector -> promtool expanding notation, one sample per step), an evaluation time
     in steps, and the alerts expected then: ``(severity, extra labels, value)``."""

@@ -10,15 +10,14 @@ the pushed counters themselves ("in the last run"), judge freshness from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from sentinel_cli.frozen import frozen
 from sentinel_cli.monitoring.options import MonitoringOptions
 from sentinel_cli.monitoring.yamltext import dump
 
 BY = "job, instance"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rule:
     """One alert rule. ``summary`` and ``description`` are Go templates of the restricted form
     ``templating.render`` understands, so the unit tests can state the rendered text."""

@@ -11,10 +11,10 @@ not reported, though the characters are still removed from normalised views.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.normalization.scan import Scanner
 
 TAG_FIRST, TAG_LAST = 0xE0000, 0xE007F
@@ -50,7 +50,7 @@ class HiddenKind(StrEnum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class HiddenChar:
     index: int
     kind: HiddenKind

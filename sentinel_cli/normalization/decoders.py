@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.lazyre import lazy
 from sentinel_cli.normalization.chars import TAG_FIRST, TAG_LAST, VS_FIRST, VS_LAST, VS_SUPP_FIRST
 from sentinel_cli.normalization.scan import Scanner
@@ -61,7 +62,7 @@ _REVERSED_TRIGGERS = Scanner(_trigger_pattern(w[::-1] for w in TRIGGER_WORDS))
 _ANY_TRIGGER = Scanner(f"(?:{_ROT13_TRIGGERS.pattern})|(?:{_REVERSED_TRIGGERS.pattern})")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Payload:
     """Decoded text and how it maps back to the text it was found in."""
 
@@ -70,7 +71,7 @@ class Payload:
     mapping: SpanMap
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LimitHit:
     """A decoding limit that stopped work; ``start``/``end`` are in the decoded-from text."""
 

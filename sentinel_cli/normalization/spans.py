@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Protocol
+
+from sentinel_cli.frozen import frozen
 
 
 class SpanMap(Protocol):
@@ -21,7 +22,7 @@ class SpanMap(Protocol):
     def span(self, start: int, end: int) -> tuple[int, int]: ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Shifted:
     """The derived text is ``parent[offset:offset + length]`` (a chunk of it)."""
 
@@ -31,7 +32,7 @@ class Shifted:
         return start + self.offset, end + self.offset
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Block:
     """The whole derived text stands for one parent span (a decoded payload)."""
 
@@ -42,7 +43,7 @@ class Block:
         return self.start, self.end
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reversed:
     """The derived text is the parent reversed."""
 

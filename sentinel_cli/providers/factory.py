@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
 
 from sentinel_cli.config import Settings
 from sentinel_cli.errors import UsageError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.providers.interface import Completion, ModelList, Provider, ProviderConfig
 
 IMPLEMENTATIONS: dict[str, str] = {
@@ -20,7 +20,7 @@ IMPLEMENTATIONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Names:
     key_env: str
     base_url_env: str

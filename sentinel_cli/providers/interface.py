@@ -13,8 +13,10 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
+
+from sentinel_cli.frozen import frozen
 
 ErrorKind = Literal[
     "rate_limit", "overloaded", "server", "timeout", "connection", "auth", "bad_request", "other"
@@ -24,7 +26,7 @@ ErrorKind = Literal[
 RETRYABLE: frozenset[ErrorKind] = frozenset({"rate_limit", "overloaded", "server", "timeout", "connection"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ProviderConfig:
     """What a provider needs; ``api_key`` never appears in reprs, logs or output."""
 
@@ -36,7 +38,7 @@ class ProviderConfig:
     max_output_tokens: int = 400
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Completion:
     """The reply text and the usage the API reported for it."""
 
@@ -45,7 +47,7 @@ class Completion:
     output_tokens: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ModelList:
     """The first page of the models a key may use (``sentinel health`` checks a key with it)."""
 
@@ -126,7 +128,7 @@ def status_error(provider: str, status: int, headers: Mapping[str, str]) -> Prov
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SdkErrors:
     """An official SDK's exception classes (both SDKs share this shape): an HTTP status
     error with ``status_code`` and ``response.headers``, a timeout (a kind of connection

@@ -5,15 +5,15 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.providers.interface import ProviderError
 
 BACKOFF_CAP = 30.0
 """No computed backoff waits longer than this (a server's Retry-After may, up to its own cap)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RetryPolicy:
     retries: int = 2
     """Retries after the first attempt."""

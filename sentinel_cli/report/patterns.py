@@ -7,13 +7,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.report.records import ThreatRecord, Totals
 
 MAX_SOURCES = 20
 """Sources listed per pattern (all are counted in ``source_count``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Pattern:
     text_hash: str
     count: int
@@ -27,7 +28,7 @@ class Pattern:
     source_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Share:
     key: str
     count: int
@@ -35,7 +36,7 @@ class Share:
     """``count`` / threat records; a record with two categories counts in both."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PatternReport:
     min_count: int
     records: int

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from sentinel_cli.errors import InputError, UsageError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.model import Category
 from sentinel_cli.telemetry.schema import AUDIT_SCHEMA_ID
 
 THREATS = frozenset(c.value for c in Category if c.is_threat)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ThreatRecord:
     text_hash: str
     categories: tuple[str, ...]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import assert_never
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.model import RuleInfo, ScanResult
 from sentinel_cli.sinks.output import Output
 
@@ -22,7 +23,7 @@ class OutputFormat(StrEnum):
     PARQUET = "parquet"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RunInfo:
     """What formatters may know about the run besides the records."""
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
 from sentinel_cli.errors import InputError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.model import Prompt
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BadRecord:
     """A record that could not be read; the run decides to stop or skip (``--on-error``)."""
 

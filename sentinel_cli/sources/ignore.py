@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from sentinel_cli.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class Pattern:
     source: str
     regex: re.Pattern[str]
@@ -115,7 +116,7 @@ def compile_patterns(lines: Iterable[str]) -> list[Pattern]:
     return [pattern for line in lines if (pattern := compile_pattern(line)) is not None]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class IgnoreFile:
     """The patterns of one ignore file and the directory they are relative to."""
 

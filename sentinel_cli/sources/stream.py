@@ -16,11 +16,11 @@ import stat
 import sys
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from sentinel_cli.errors import InputError
+from sentinel_cli.frozen import frozen
 
 STDIN_NAME = "<stdin>"
 CHUNK = 1 << 16
@@ -35,7 +35,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BadLine:
     """A line that is not valid text in the input's encoding."""
 

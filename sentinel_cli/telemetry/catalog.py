@@ -7,10 +7,10 @@ registry from this table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from sentinel_cli.errors import ConfigError, InputError, RuntimeFailure, UsageError
+from sentinel_cli.frozen import frozen
 from sentinel_cli.model import Category
 
 Kind = Literal["counter", "gauge", "histogram"]
@@ -26,7 +26,7 @@ LLM_BUCKETS: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.
 CONFIDENCE_BUCKETS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MetricSpec:
     """One metric family as it appears in the exposition (counters with their ``_total``)."""
 

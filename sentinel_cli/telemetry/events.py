@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
 from typing import Protocol
 
+from sentinel_cli.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class LlmCall:
     """One judge call as it happened."""
 
@@ -38,7 +39,7 @@ class LlmCall:
     """A short, bounded error class (timeout, rate_limit, auth, server, connection, invalid_response)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CacheStats:
     """Cache totals for this run so far (not since the cache was created)."""
 

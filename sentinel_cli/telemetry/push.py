@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -26,6 +26,7 @@ from prometheus_client.exposition import push_to_gateway, pushadd_to_gateway
 from prometheus_client.registry import CollectorRegistry
 
 from sentinel_cli.errors import UsageError
+from sentinel_cli.frozen import frozen
 
 if TYPE_CHECKING:
     from sentinel_cli.config import Settings
@@ -34,7 +35,7 @@ RETRY_DELAY_S = 0.5
 """First pause between attempts; it doubles each time (capped at 5 s)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PushConfig:
     url: str
     job: str = "sentinel"
@@ -54,7 +55,7 @@ class PushConfig:
         return _split_credentials(self.url)[0]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PushResult:
     ok: bool
     attempts: int
@@ -163,7 +164,7 @@ def _handler(config: PushConfig) -> Handler:
     return handle
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReadyResult:
     ok: bool
     url: str

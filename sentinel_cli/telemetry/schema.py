@@ -8,14 +8,15 @@ shipping configs and index mappings are generated from the same tuples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from sentinel_cli.frozen import frozen
 
 JsonType = Literal["string", "number", "integer", "boolean", "array", "object"]
 EsType = Literal["keyword", "text", "date", "float", "long", "boolean", "nested", "object"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FieldSpec:
     name: str
     type: JsonType

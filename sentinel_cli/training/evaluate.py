@@ -9,7 +9,6 @@ scored. Leave-one-source-out holds out one whole source at a time.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sklearn.model_selection import StratifiedGroupKFold
@@ -19,6 +18,7 @@ from sentinel_cli.detectors.model import ModelDetector
 from sentinel_cli.detectors.registry import create
 from sentinel_cli.engine import THRESHOLDS, Engine, EngineOptions, combine_scores
 from sentinel_cli.evaluation.metrics import confusion, roc_auc
+from sentinel_cli.frozen import frozen
 from sentinel_cli.localmodel.artifact import loads
 from sentinel_cli.localmodel.classifier import Classifier
 from sentinel_cli.model import Location, Mode, Prompt
@@ -30,7 +30,7 @@ FLAG = THRESHOLDS[Mode.MODERATE].flag
 BLOCK = THRESHOLDS[Mode.MODERATE].block
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scored:
     row: Row
     model: float  # the model's calibrated probability (no floor)

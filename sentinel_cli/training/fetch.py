@@ -12,11 +12,12 @@ import subprocess
 import sys
 import tarfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from sentinel_cli.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class Package:
     registry: str  # "pypi" or "npm"
     name: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -18,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from sentinel_cli.detectors.model import ModelDetector
+from sentinel_cli.frozen import frozen
 from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import dump, loads
 from sentinel_cli.localmodel.classifier import FORMAT, Classifier
@@ -27,7 +27,7 @@ from sentinel_cli.training.sources import Row
 SEED = 20261126
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Params:
     c: float = 16.0
     category_c: float = 4.0
@@ -42,7 +42,7 @@ class Params:
     nb: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Featurised:
     """Every row's features once, as two sparse blocks over a global sorted vocabulary.
 

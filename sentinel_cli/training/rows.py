@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from sentinel_cli.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class Row:
     text: str
     label: str  # benign | injection | jailbreak

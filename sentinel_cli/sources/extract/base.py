@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.origin import LineIndex, Marker, OriginBuilder, TextOrigin
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Extracted:
     """One string found in a file."""
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
 
+from sentinel_cli.frozen import frozen
 from sentinel_cli.origin import LineIndex, Marker, OriginBuilder
 from sentinel_cli.sources.extract.base import Extracted, ExtractError, finish, render_path
 from sentinel_cli.sources.extract.json_ import string_values
@@ -24,7 +24,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Token:
     kind: str
     start: int
