@@ -1,18 +1,20 @@
 """The result model: prompts in, findings and verdicts out.
 
 Everything here is a frozen, slotted dataclass: cheap to build in the hot path,
-safe to pass between the engine, the formatters and worker processes.
+safe to pass between the engine, the formatters and worker processes. These
+are the types that code outside sentinel sees, so they are frozen at run time
+(``dataclass(frozen=True)``); sentinel's internal value types use ``@frozen``
+(sentinel_cli/frozen.py), which leaves that check to the type checker.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sentinel_cli.frozen import frozen
 from sentinel_cli.origin import TextOrigin
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -106,7 +108,7 @@ class Category(StrEnum):
 _NON_THREATS = frozenset({Category.PII, Category.SECRET, Category.HIDDEN_TEXT})
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a prompt came from: a file (or ``<stdin>``) and its line or row."""
 
@@ -133,7 +135,7 @@ class Location:
         return self.file
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class Message:
     """One turn of a chat-format record."""
 
@@ -145,7 +147,7 @@ class Message:
         object.__setattr__(self, "content", valid_unicode(self.content))
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class Prompt:
     """One record to scan. Chat records carry their messages; ``text`` joins them."""
 
@@ -167,7 +169,7 @@ class Prompt:
         return tuple((i, m.content, m.role) for i, m in enumerate(self.messages))
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One piece of evidence. Offsets are characters into the original text."""
 
@@ -208,7 +210,7 @@ class Finding:
         }
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class PiiSpan:
     """A span of personal data or a secret, as reported in the record's ``pii`` list."""
 
@@ -221,7 +223,7 @@ class PiiSpan:
         return {"type": self.type, "start": self.start, "end": self.end, "message": self.message}
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class LlmJudgement:
     """How the optional LLM judge was used for a record (filled by the judge layer)."""
 
@@ -257,7 +259,7 @@ class LlmJudgement:
         }
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     """The verdict for one prompt: the record every output format writes."""
 
@@ -299,7 +301,7 @@ class ScanResult:
         }
 
 
-@frozen
+@dataclass(frozen=True, slots=True)
 class RuleInfo:
     """Static description of a rule, for ``sentinel detectors``, SARIF and baselines."""
 
