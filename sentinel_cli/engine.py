@@ -102,6 +102,10 @@ def decide(score: float, findings: Sequence[Finding], mode: Mode) -> Verdict:
     return Verdict.ALLOW
 
 
+_NOTHING_FOUND = {mode: decide(0.0, (), mode) for mode in Mode}
+"""The verdict of a prompt without findings, in each mode."""
+
+
 def categories_of(findings: Sequence[Finding]) -> tuple[str, ...]:
     """Distinct categories, most confident first."""
     ordered = sorted((f for f in findings if not f.suppressed), key=lambda f: f.confidence, reverse=True)
@@ -236,15 +240,20 @@ class Engine:
         findings = list(detection.findings)
         for finding_stage in self.options.stages:
             findings = finding_stage(prompt, findings)
-        score = combine_scores(findings)
+        if findings:
+            score = combine_scores(findings)
+            verdict = decide(score, findings, self.options.mode)
+            categories, pii = categories_of(findings), pii_spans(findings)
+        else:  # most prompts: nothing to combine (the same values, without the work)
+            score, verdict, categories, pii = 0.0, _NOTHING_FOUND[self.options.mode], (), ()
         return ScanResult(
             id=prompt.id,
             location=prompt.location,
-            verdict=decide(score, findings, self.options.mode),
+            verdict=verdict,
             score=score,
-            categories=categories_of(findings),
+            categories=categories,
             findings=tuple(findings),
-            pii=pii_spans(findings),
+            pii=pii,
             elapsed_ms=(detection.seconds + time.perf_counter() - started) * 1000.0,
             redacted=self._redacted(prompt, findings) if self.options.redact else None,
             text_sha256=detection.text_sha256,

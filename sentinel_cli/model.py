@@ -24,6 +24,8 @@ def valid_unicode(text: str) -> str:
     """``text`` with lone surrogates (a JSON ``"\\ud800"`` escape, a non-UTF-8 file name)
     replaced by U+FFFD: one character for one, so offsets hold, and every output format
     can encode it as UTF-8."""
+    if text.isascii():  # constant time in CPython; ASCII holds no surrogate
+        return text
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) is not None else text
 
 

@@ -9,11 +9,18 @@ suppressions, baselines), scoring, the LLM judge, the sink, observers, metrics
 and logs. So the output is the same with one worker or many.
 
 A run starts in this process and hands over to the pool only once it is worth
-it: after the first batch when ``--workers`` is given (the rules are compiled
-by then, and forked workers inherit them), otherwise once ``AUTO_AFTER``
-prompts have been scanned, so a one-prompt pipeline never starts a process.
-At most ``IN_FLIGHT`` batches per worker are outstanding, so memory stays
-bounded whatever the input size.
+it: when ``--workers`` is given, at the first full batch (a large input: the
+workers start at once, before any rule is compiled, and share the compiling
+instead of waiting for this process to scan a batch alone) or else after the
+first batch (a live pipe); otherwise once ``AUTO_AFTER`` prompts have been
+scanned, so a one-prompt pipeline never starts a process. At most ``IN_FLIGHT``
+batches per worker are outstanding, so memory stays bounded whatever the input
+size.
+
+Every prompt crosses between processes twice, and this process shares the
+CPUs with the workers, so what crosses is kept plain: the texts go out, and
+the detections come back as tuples of field values (``pack``), which pickle
+several times faster than the dataclasses they are rebuilt into.
 """
 
 from __future__ import annotations
@@ -25,11 +32,13 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import fields
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from sentinel_cli.engine import NO_HOOKS, Detection, Engine, EngineHooks, EngineOptions
 from sentinel_cli.errors import RuntimeFailure
-from sentinel_cli.model import Location, Message, Prompt, ScanResult
+from sentinel_cli.model import Finding, Location, Message, Prompt, ScanResult
 from sentinel_cli.runner import BatchScanner
 
 if TYPE_CHECKING:
@@ -44,9 +53,33 @@ AUTO_AFTER = 2000
 IN_FLIGHT = 2
 """Batches outstanding per worker: one being scanned, one waiting, so no worker idles."""
 
+CHUNK_CHARS = 128 * 1024
+"""A batch goes to the workers in chunks of about this much text, so that a batch of long
+documents keeps every worker busy (and a run of a few batches ends on all of them together),
+while a batch of short prompts goes in one piece."""
+
 Post = Callable[[Sequence[Prompt], list[ScanResult]], list[ScanResult]]
 """A stage run on each batch's results in this process, in order (the LLM judge)."""
 Payload = list[tuple[str, tuple[Message, ...] | None]]
+Packed = tuple[tuple[tuple[Any, ...], ...], float, str, str, tuple[tuple[str, float], ...]]
+"""A ``Detection`` as plain values (``pack``): findings as tuples of their fields, in order."""
+Part = tuple[int, "Future[list[Packed]]"]
+"""A chunk of a batch in the workers: the index of its first prompt, and its future."""
+
+_FINDING_FIELDS = attrgetter(*(item.name for item in fields(Finding)))
+
+
+def pack(detection: Detection) -> Packed:
+    """``detection`` as tuples, to cross to the parent process cheaply."""
+    findings = tuple(map(_FINDING_FIELDS, detection.findings)) if detection.findings else ()
+    return findings, detection.seconds, detection.text_sha256, detection.text_hash, detection.stages
+
+
+def unpack(packed: Packed) -> Detection:
+    """The ``Detection`` that ``pack`` was given."""
+    rows, seconds, sha256, text_hash, stages = packed
+    findings = tuple(Finding(*row) for row in rows) if rows else ()
+    return Detection(findings, seconds, sha256, text_hash, stages)
 
 
 def cpu_count() -> int:
@@ -128,8 +161,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def _detect_batch(payload: Payload) -> list[Detection]:
-    """Worker side: detection only, one ``Detection`` per prompt, in order."""
+def _detect_batch(payload: Payload) -> list[Packed]:
+    """Worker side: detection only, one packed ``Detection`` per prompt, in order."""
     engine = _Worker.engine
     assert engine is not None, "worker not started"
     recorder = engine.hooks if isinstance(engine.hooks, _Recorder) else None
@@ -141,7 +174,7 @@ def _detect_batch(payload: Payload) -> list[Detection]:
             raise _PromptFailed(index, f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
         if recorder is not None:
             detection = _with_stages(detection, recorder)
-        detections.append(detection)
+        detections.append(pack(detection))
     return detections
 
 
@@ -151,6 +184,34 @@ def _with_stages(detection: Detection, recorder: _Recorder) -> Detection:
     timed = replace(detection, stages=tuple(recorder.timings))
     recorder.timings.clear()
     return timed
+
+
+def chunks(prompts: Sequence[Prompt], size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive runs of prompts with at most ``size`` characters of text
+    between them (a longer prompt is a run of its own)."""
+    runs = []
+    start = total = 0
+    for index, prompt in enumerate(prompts):
+        length = len(prompt.text)
+        if total and total + length > size:
+            runs.append((start, index))
+            start, total = index, 0
+        total += length
+    if start < len(prompts):
+        runs.append((start, len(prompts)))
+    return runs
+
+
+class _InFlight:
+    """A batch in the workers: its chunks' futures, each with the index of its first prompt."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[Part]) -> None:
+        self.parts = parts
+
+    def succeeded(self) -> bool:
+        return all(future.done() and future.exception() is None for _, future in self.parts)
 
 
 class Pipeline(BatchScanner):
@@ -163,6 +224,7 @@ class Pipeline(BatchScanner):
         workers: int,
         *,
         start_after: int = AUTO_AFTER,
+        full_batch: int | None = None,
         post: Post | None = None,
         settings: Settings | None = None,
         start_method: str | None = None,
@@ -170,6 +232,8 @@ class Pipeline(BatchScanner):
         self.engine = engine
         self.workers = workers
         self.start_after = start_after
+        self.full_batch = full_batch
+        """A batch of this many prompts starts the pool at once, whatever ``start_after`` says."""
         self.post = post
         self._settings = settings
         # Forked workers inherit the detectors as they are, rules compiled; elsewhere new
@@ -177,7 +241,7 @@ class Pipeline(BatchScanner):
         self._start_method = start_method or ("fork" if sys.platform == "linux" else "spawn")
         self._scanned = 0
         self._pool: ProcessPoolExecutor | None = None
-        self._queue: deque[tuple[list[Prompt], list[ScanResult] | Future[list[Detection]]]] = deque()
+        self._queue: deque[tuple[list[Prompt], list[ScanResult] | _InFlight]] = deque()
 
     @property
     def parallel(self) -> bool:
@@ -185,14 +249,23 @@ class Pipeline(BatchScanner):
         return self._pool is not None
 
     def submit(self, prompts: list[Prompt]) -> None:
-        if self._pool is None and self.workers > 1 and self._scanned >= self.start_after:
+        if self._pool is None and self.workers > 1 and self._worth_starting(len(prompts)):
             self._pool = self._start_pool()
         if self._pool is None:
             self._queue.append((prompts, self.engine.scan_batch(prompts)))
         else:
-            payload: Payload = [(prompt.text, prompt.messages) for prompt in prompts]
-            self._queue.append((prompts, self._pool.submit(_detect_batch, payload)))
+            pool = self._pool
+            parts = [
+                (start, pool.submit(_detect_batch, [(p.text, p.messages) for p in prompts[start:end]]))
+                for start, end in chunks(prompts, CHUNK_CHARS)
+            ]
+            self._queue.append((prompts, _InFlight(parts)))
         self._scanned += len(prompts)
+
+    def _worth_starting(self, batch: int) -> bool:
+        if self._scanned >= self.start_after:
+            return True
+        return self.full_batch is not None and batch >= self.full_batch
 
     def full(self) -> bool:
         limit = IN_FLIGHT * self.workers if self._pool is not None else 1
@@ -206,7 +279,9 @@ class Pipeline(BatchScanner):
             if isinstance(pending, list):
                 results = pending
             else:
-                results = self._finish(prompts, self._wait(prompts, pending))
+                results = self._finish(
+                    prompts, [d for part in pending.parts for d in self._wait(prompts, part)]
+                )
             if self.post is not None:
                 results = self.post(prompts, results)
         except KeyboardInterrupt:
@@ -223,7 +298,7 @@ class Pipeline(BatchScanner):
         ready = []
         while self._queue:
             pending = self._queue[0][1]
-            if not isinstance(pending, list) and not (pending.done() and pending.exception() is None):
+            if not isinstance(pending, list) and not pending.succeeded():
                 break
             results = self.take()
             if results is not None:
@@ -269,13 +344,14 @@ class Pipeline(BatchScanner):
             initargs=(source, EngineOptions(max_prompt_chars=self.engine.options.max_prompt_chars), record),
         )
 
-    def _wait(self, prompts: list[Prompt], future: Future[list[Detection]]) -> list[Detection]:
+    def _wait(self, prompts: list[Prompt], part: Part) -> list[Packed]:
         from concurrent.futures.process import BrokenProcessPool
 
+        start, future = part
         try:
             return future.result()
         except _PromptFailed as exc:
-            where = prompts[exc.index].location
+            where = prompts[start + exc.index].location
             detail = f"\n{exc.trace}" if os.environ.get("SENTINEL_DEBUG") else ""
             raise WorkerError(
                 f"scanning the prompt at {where} failed in a worker process: {exc.detail} "
@@ -283,16 +359,17 @@ class Pipeline(BatchScanner):
             ) from None
         except BrokenProcessPool:
             raise WorkerError(
-                f"a worker process stopped unexpectedly while scanning from {prompts[0].location}; "
+                f"a worker process stopped unexpectedly while scanning from {prompts[start].location}; "
                 "results before that point were written"
             ) from None
 
-    def _finish(self, prompts: list[Prompt], detections: list[Detection]) -> list[ScanResult]:
+    def _finish(self, prompts: list[Prompt], detections: list[Packed]) -> list[ScanResult]:
         engine = self.engine
         hooks = engine.hooks
         results = []
         with hooks.batch(prompts):
-            for prompt, detection in zip(prompts, detections, strict=True):
+            for prompt, packed in zip(prompts, detections, strict=True):
+                detection = unpack(packed)
                 for name, seconds in detection.stages:
                     hooks.stage_timed(name, seconds)
                 result = engine.finish(prompt, detection)

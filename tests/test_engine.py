@@ -174,3 +174,21 @@ def test_evidence_of_other_findings_never_quotes_pii() -> None:
 def test_prompt_extra_fields_travel_to_the_result() -> None:
     record = Prompt(id="r", text="hello", location=Location("x"), extra={"label": "benign"})
     assert Engine([]).scan(record).extra == {"label": "benign"}
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_a_prompt_without_findings_gets_what_scoring_nothing_gives(mode: Mode) -> None:
+    dropped: list[int] = []
+
+    def drop_all(p: Prompt, found: list[Finding]) -> list[Finding]:
+        dropped.append(len(found))
+        return []
+
+    quiet = Engine([], EngineOptions(mode=mode)).scan(prompt("hello"))
+    emptied = Engine(
+        [FixedDetector([finding(Category.PII, 0.9)])], EngineOptions(mode=mode, stages=(drop_all,))
+    ).scan(prompt("hello"))
+    assert dropped == [1]  # the stages still saw the finding before scoring
+    for result in (quiet, emptied):
+        assert result.verdict is decide(0.0, [], mode) is Verdict.ALLOW
+        assert (result.score, result.categories, result.findings, result.pii) == (0.0, (), (), ())

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from sentinel_cli import parallel
 from sentinel_cli.config import load_settings
 from sentinel_cli.detectors.base import Detector
-from sentinel_cli.engine import Engine, EngineHooks
+from sentinel_cli.engine import Detection, Engine, EngineHooks
 from sentinel_cli.errors import SentinelError
-from sentinel_cli.model import Finding, Location, Prompt, ScanResult
+from sentinel_cli.model import Category, Finding, Location, Prompt, ScanResult, Severity
 from sentinel_cli.normalize import Document
-from sentinel_cli.parallel import DetectorBuilder, Pipeline, WorkerError
+from sentinel_cli.parallel import DetectorBuilder, Pipeline, WorkerError, chunks, pack, unpack
 from sentinel_cli.runner import RunOptions, RunSummary, run_scan
 from sentinel_cli.scan_service import build_engine
 from sentinel_cli.sinks.base import RunInfo, Sink
@@ -154,6 +155,41 @@ def test_the_pool_starts_after_the_threshold_and_observers_see_every_result_in_o
     ]
 
 
+def test_a_full_first_batch_starts_the_pool_at_once_and_a_short_one_does_not() -> None:
+    prompts = prompts_of(48)
+    _, plain = run(build_engine(load_settings(discover=False)), prompts)
+    for first, parallel_after_first in ((8, True), (5, False)):
+        pipeline = Pipeline(build_engine(load_settings(discover=False)), 2, start_after=1000, full_batch=8)
+        try:
+            pipeline.submit(prompts[:first])
+            assert pipeline.parallel is parallel_after_first
+            results = pipeline.take()
+            assert results is not None
+            pipeline.submit(prompts[first:])
+            rest = pipeline.take()
+            assert rest is not None
+        finally:
+            pipeline.close()
+        assert pipeline_results_match([*results, *rest], plain.results)
+
+
+def test_detections_cross_between_processes_unchanged() -> None:
+    full = Finding(
+        rule_id="PI001", detector="heuristics", category=Category.PII, severity=Severity.HIGH,
+        confidence=0.75, start=3, end=9, evidence="[EMAIL]", message=1, view="normalized",
+        description="d", subtype="EMAIL", suppressed=True, justification="test data", fingerprint="f" * 32,
+    )  # fmt: skip
+    plain = Finding("HE001", "heuristics", Category.JAILBREAK, Severity.MEDIUM, 0.5, 0, 4, "evil")
+    for detection in (
+        Detection(findings=(full, plain), seconds=0.25, text_sha256="a" * 64, text_hash="b" * 64),
+        Detection(findings=(), seconds=0.0, text_sha256="c", text_hash="d", stages=(("pii", 0.5),)),
+    ):
+        back = unpack(pack(detection))
+        assert back == detection
+        # Enum members, not their string values (which would compare equal).
+        assert all(type(f.category) is Category and type(f.severity) is Severity for f in back.findings)
+
+
 def test_few_prompts_never_start_a_pool() -> None:
     pipeline = Pipeline(build_engine(load_settings(discover=False)), 4)  # default threshold
     try:
@@ -246,6 +282,28 @@ def test_an_error_in_a_worker_names_the_prompt_and_keeps_the_results_before_it()
     assert isinstance(error, WorkerError) and isinstance(error, SentinelError)
     assert "in.jsonl:22" in str(error) and "ValueError: detector broke" in str(error)
     assert [r.id for r in sink.results] == [str(i) for i in range(20)]  # batches before the failing one
+
+
+def test_batches_go_to_the_workers_in_chunks_of_text_and_come_back_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sized = [Prompt(id=str(n), text="x" * n, location=Location("in", row=n)) for n in (3, 4, 2, 9, 1, 1)]
+    assert chunks(sized, 8) == [(0, 2), (2, 3), (3, 4), (4, 6)]  # 3+4, 2, 9 (too long alone), 1+1
+    assert chunks(sized, 100) == [(0, 6)] and chunks([], 8) == []
+    monkeypatch.setattr(parallel, "CHUNK_CHARS", 40)  # two or three prompts a chunk
+    prompts = prompts_of(64)
+    pipeline = Pipeline(build_engine(load_settings(discover=False)), 2, start_after=1)
+    try:
+        _, sink = run(pipeline, prompts, batch=16)
+    finally:
+        pipeline.close()
+    assert pipeline_results_match(
+        sink.results, run(build_engine(load_settings(discover=False)), prompts)[1].results
+    )
+    monkeypatch.setattr(parallel, "CHUNK_CHARS", 4)  # one prompt a chunk: the failing one is still named
+    summary, sink = failing_run("boom")
+    assert isinstance(summary.error, WorkerError) and "in.jsonl:22" in str(summary.error)
+    assert [r.id for r in sink.results] == [str(i) for i in range(20)]
 
 
 def test_a_worker_that_dies_is_a_clear_error() -> None:

@@ -56,6 +56,17 @@ def test_jsonl_and_json_carry_the_documented_record(tmp_path: Path) -> None:
     assert json.loads(write(OutputFormat.JSON, tmp_path / "empty.json", []).read_text()) == []
 
 
+def test_jsonl_lines_are_what_json_dumps_writes(tmp_path: Path) -> None:
+    odd = ScanResult(
+        id="Zoë \u2028 \"q\"", location=Location("dir/ü.jsonl", line=1), verdict=Verdict.ALLOW, score=1 / 3,
+        categories=(), findings=(), pii=(), elapsed_ms=float("inf"),
+    )  # fmt: skip
+    written = write(OutputFormat.JSONL, tmp_path / "out.jsonl", [RESULT, odd]).read_text("utf-8")
+    assert written == "".join(
+        json.dumps(r.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n" for r in (RESULT, odd)
+    )
+
+
 def test_csv_has_the_same_fields(tmp_path: Path) -> None:
     text = write(OutputFormat.CSV, tmp_path / "o.csv", [RESULT]).read_text()
     (row,) = list(csv.DictReader(io.StringIO(text)))
