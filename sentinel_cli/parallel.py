@@ -63,8 +63,9 @@ Post = Callable[[Sequence[Prompt], list[ScanResult]], list[ScanResult]]
 Payload = list[tuple[str, tuple[Message, ...] | None]]
 Packed = tuple[tuple[tuple[Any, ...], ...], float, str, str, tuple[tuple[str, float], ...]]
 """A ``Detection`` as plain values (``pack``): findings as tuples of their fields, in order."""
-Part = tuple[int, "Future[list[Packed]]"]
-"""A chunk of a batch in the workers: the index of its first prompt, and its future."""
+Part = tuple[int, int, "Future[list[Packed]]"]
+"""A chunk of a batch in the workers: where its prompts start and end in the batch, and its
+future."""
 
 _FINDING_FIELDS = attrgetter(*(item.name for item in fields(Finding)))
 
@@ -202,8 +203,22 @@ def chunks(prompts: Sequence[Prompt], size: int) -> list[tuple[int, int]]:
     return runs
 
 
+def _send(pool: ProcessPoolExecutor, prompts: Sequence[Prompt]) -> Future[list[Packed]]:
+    """The future of ``prompts``' detections; one already failed when the pool is broken (a
+    worker died since the last batch was taken), so ``take`` deals with it in its turn."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(_detect_batch, [(prompt.text, prompt.messages) for prompt in prompts])
+    except BrokenProcessPool as exc:
+        failed: Future[list[Packed]] = Future()
+        failed.set_exception(exc)
+        return failed
+
+
 class _InFlight:
-    """A batch in the workers: its chunks' futures, each with the index of its first prompt."""
+    """A batch in the workers: its chunks, each with its prompts' place in the batch."""
 
     __slots__ = ("parts",)
 
@@ -211,7 +226,11 @@ class _InFlight:
         self.parts = parts
 
     def succeeded(self) -> bool:
-        return all(future.done() and future.exception() is None for _, future in self.parts)
+        return all(_succeeded(future) for _, _, future in self.parts)
+
+
+def _succeeded(future: Future[list[Packed]]) -> bool:
+    return future.done() and future.exception() is None
 
 
 class Pipeline(BatchScanner):
@@ -256,8 +275,7 @@ class Pipeline(BatchScanner):
         else:
             pool = self._pool
             parts = [
-                (start, pool.submit(_detect_batch, [(p.text, p.messages) for p in prompts[start:end]]))
-                for start, end in chunks(prompts, CHUNK_CHARS)
+                (start, end, _send(pool, prompts[start:end])) for start, end in chunks(prompts, CHUNK_CHARS)
             ]
             self._queue.append((prompts, _InFlight(parts)))
         self._scanned += len(prompts)
@@ -279,9 +297,10 @@ class Pipeline(BatchScanner):
             if isinstance(pending, list):
                 results = pending
             else:
-                results = self._finish(
-                    prompts, [d for part in pending.parts for d in self._wait(prompts, part)]
-                )
+                detections = []
+                for number in range(len(pending.parts)):
+                    detections += self._wait(prompts, pending, number)
+                results = self._finish(prompts, detections)
             if self.post is not None:
                 results = self.post(prompts, results)
         except KeyboardInterrupt:
@@ -309,19 +328,8 @@ class Pipeline(BatchScanner):
         """Stop the workers; batches not taken are dropped (an interrupt or an error)."""
         pool, self._pool = self._pool, None
         self._queue.clear()
-        if pool is None:
-            return
-        # Kill the workers first and reap them, then shut the executor down. Asked to stop
-        # while workers are alive, the executor sends each one a stop sentinel through its
-        # queue-feeder thread, which can race with the queue being closed and print a
-        # traceback (EBADF) on the way out; with no worker alive it sends none. Workers
-        # hold nothing that must be saved: every result kept was taken already.
-        processes = list((getattr(pool, "_processes", None) or {}).values())  # private, stable since 3.3
-        for process in processes:
-            process.kill()
-        for process in processes:
-            process.join(timeout=5)
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            _stop(pool)
 
     def _start_pool(self) -> ProcessPoolExecutor:
         # Imported here: a short run never starts a pool and should not pay for the import.
@@ -344,10 +352,49 @@ class Pipeline(BatchScanner):
             initargs=(source, EngineOptions(max_prompt_chars=self.engine.options.max_prompt_chars), record),
         )
 
-    def _wait(self, prompts: list[Prompt], part: Part) -> list[Packed]:
+    def _wait(self, prompts: list[Prompt], pending: _InFlight, number: int) -> list[Packed]:
         from concurrent.futures.process import BrokenProcessPool
 
-        start, future = part
+        start, _, future = pending.parts[number]
+        try:
+            return self._result(prompts, start, future)
+        except BrokenProcessPool:
+            return self._scan_alone(prompts, pending, number)
+
+    def _scan_alone(self, prompts: list[Prompt], pending: _InFlight, number: int) -> list[Packed]:
+        """A worker died (killed, out of memory, a crash in native code), and the executor
+        failed every chunk in flight with it, not just the one being scanned when it died.
+        This chunk is scanned again, alone, in a new pool: if that worker dies too, the chunk
+        is the cause and the run stops before it; otherwise the chunks queued after it go to
+        the new pool and the run goes on, so no result before the cause is lost."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        old = self._pool
+        self._pool = None
+        if old is not None:
+            _stop(old)  # also waits until the executor has failed all of its futures
+        pool = self._pool = self._start_pool()
+        start, end, _ = pending.parts[number]
+        try:
+            detections = self._result(prompts, start, _send(pool, prompts[start:end]))
+        except BrokenProcessPool:
+            raise WorkerError(
+                f"a worker process stopped unexpectedly while scanning from {prompts[start].location}; "
+                "results before that point were written"
+            ) from None
+        done: Future[list[Packed]] = Future()
+        done.set_result(detections)
+        pending.parts[number] = (start, end, done)
+        for batch, in_flight in self._queue:
+            if isinstance(in_flight, list):
+                continue
+            for index, (first, last, future) in enumerate(in_flight.parts):
+                if not _succeeded(future):
+                    in_flight.parts[index] = (first, last, _send(pool, batch[first:last]))
+        return detections
+
+    def _result(self, prompts: list[Prompt], start: int, future: Future[list[Packed]]) -> list[Packed]:
         try:
             return future.result()
         except _PromptFailed as exc:
@@ -356,11 +403,6 @@ class Pipeline(BatchScanner):
             raise WorkerError(
                 f"scanning the prompt at {where} failed in a worker process: {exc.detail} "
                 f"(this is a bug; set SENTINEL_DEBUG=1 to see the traceback and report it){detail}"
-            ) from None
-        except BrokenProcessPool:
-            raise WorkerError(
-                f"a worker process stopped unexpectedly while scanning from {prompts[start].location}; "
-                "results before that point were written"
             ) from None
 
     def _finish(self, prompts: list[Prompt], detections: list[Packed]) -> list[ScanResult]:
@@ -376,6 +418,20 @@ class Pipeline(BatchScanner):
                 hooks.scanned(prompt, result)
                 results.append(result)
         return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    # Kill the workers first and reap them, then shut the executor down. Asked to stop
+    # while workers are alive, the executor sends each one a stop sentinel through its
+    # queue-feeder thread, which can race with the queue being closed and print a
+    # traceback (EBADF) on the way out; with no worker alive it sends none. Workers
+    # hold nothing that must be saved: every result kept was taken already.
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, stable since 3.3
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DetectorBuilder:
