@@ -111,9 +111,12 @@ class Classifier:
         pairs: dict[str, list[float]] = {token: [] for token in tops}
         for gram in found.words:
             left, space, right = gram.partition(" ")
-            if space and gram in word:
-                for token in {left, right} & pairs.keys():
-                    pairs[token].append(word[gram])
+            if space and (left in pairs or right in pairs) and gram in word:
+                weight = word[gram]
+                if left in pairs:
+                    pairs[left].append(weight)
+                if right in pairs and right != left:
+                    pairs[right].append(weight)
         word_scale = math.sqrt(len(found.words))
         char_scale = math.sqrt(len(found.chars)) if found.chars else 1.0
         lowest = margin
