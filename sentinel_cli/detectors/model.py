@@ -107,8 +107,10 @@ class ModelDetector(Detector):
             return start, end
         best = segments[0]
         if len(segments) > 1:  # one sentence needs no scoring: it is the telling one
-            margin = self._classifier.margin
-            best = max(segments, key=lambda m: margin(features.canonical(m.group())))
+            # Ranked by their words alone: the span only shows a person why, and the
+            # full featuriser on every sentence had cost as much as the window itself.
+            score = self._classifier.word_score
+            best = max(segments, key=lambda m: score(features.canonical(m.group())))
         sentence = best.group()
         return best.start() + len(sentence) - len(sentence.lstrip()), best.end()
 
@@ -126,6 +128,9 @@ class ModelDetector(Detector):
             if window.margin > best.margin:
                 start, end = view.to_original(window.start, window.end)
                 best = Assessment(window.margin, start, end, view.name, window.grams)
+        if best.grams is not None:
+            margin = classifier.robust_margin(best.grams, best.margin)
+            best = Assessment(margin, best.start, best.end, best.view, best.grams)
         return best
 
     def detect(self, doc: Document) -> list[Finding]:

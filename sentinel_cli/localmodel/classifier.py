@@ -8,7 +8,9 @@ tells a jailbreak from an instruction injection; it only names the category.
 
 from __future__ import annotations
 
+import heapq
 import math
+from itertools import pairwise
 from pathlib import Path
 
 from sentinel_cli.frozen import frozen
@@ -29,15 +31,15 @@ def _table(artifact: Artifact, name: str) -> dict[str, float]:
     return dict(zip(artifact.vocab[name], artifact.weights[name], strict=True))
 
 
+def _block(table: dict[str, float], found: set[str] | frozenset[str]) -> float:
+    # One dict probe per gram, in C: unknown grams give None and filter drops them
+    # (as it drops zero weights, which add nothing). fsum makes the total
+    # independent of set order (and so of PYTHONHASHSEED).
+    return math.fsum(filter(None, map(table.get, found))) / math.sqrt(len(found)) if found else 0.0
+
+
 def _sum(found: features.Grams, char: dict[str, float], word: dict[str, float], bias: float) -> float:
-    # Set intersection probes the dict in C and leaves only the known grams;
-    # fsum makes the total independent of set order (and so of PYTHONHASHSEED).
-    total = bias
-    if found.chars:
-        total += math.fsum(map(char.__getitem__, char.keys() & found.chars)) / math.sqrt(len(found.chars))
-    if found.words:
-        total += math.fsum(map(word.__getitem__, word.keys() & found.words)) / math.sqrt(len(found.words))
-    return total
+    return bias + _block(char, found.chars) + _block(word, found.words)
 
 
 @frozen
@@ -62,6 +64,7 @@ class Classifier:
         self.header = header
         self.version: str = str(header["version"])
         self.floor: float = float(header["floor"])
+        self.robust_words: int = int(header.get("robust_words", 0))
         self._bias = float(header["bias"])
         self._platt_a, self._platt_b = (float(x) for x in header["platt"])
         self._cat_bias = float(header["category_bias"])
@@ -78,6 +81,52 @@ class Classifier:
 
     def margin_of(self, found: features.Grams) -> float:
         return _sum(found, self._char, self._word, self._bias)
+
+    def word_score(self, folded: str) -> float:
+        """The word block's share of the margin for already folded text: a cheap ranking of
+        the sentences of a window (which one tells), a fraction of ``margin``'s cost."""
+        tokens = features.WORD.findall(folded)
+        found = set(tokens)
+        found.update([f"{a} {b}" for a, b in pairwise(tokens)])
+        return _block(self._word, found)
+
+    def robust_margin(self, found: features.Grams, margin: float) -> float:
+        """The margin without the window's most attack-like word (the lowest over the top few).
+
+        A bag of n-grams can rest its verdict on one word ("ignore", "vergiss",
+        "instructions") that benign text uses too; evidence that survives losing
+        any one of its strongest words is spread over the text, as an attack's is.
+        Deleting a word is approximated by subtracting what it brings: its own
+        word features and the character grams inside it, under the window's
+        scaling (no second pass over the text, so it costs a few dict probes).
+        """
+        if self.robust_words <= 0 or margin <= 0.0:
+            return margin  # already on the benign side: nothing to take away
+        word, char = self._word, self._char
+        unigrams = [t for t in found.words if " " not in t and t[0] not in "^$" and word.get(t, 0.0) > 0.0]
+        if not unigrams:
+            return margin
+        # Ties broken by the word itself: set order varies with PYTHONHASHSEED.
+        tops = heapq.nlargest(self.robust_words, unigrams, key=lambda t: (word[t], t))
+        pairs: dict[str, list[float]] = {token: [] for token in tops}
+        for gram in found.words:
+            left, space, right = gram.partition(" ")
+            if space and (left in pairs or right in pairs) and gram in word:
+                weight = word[gram]
+                if left in pairs:
+                    pairs[left].append(weight)
+                if right in pairs and right != left:
+                    pairs[right].append(weight)
+        word_scale = math.sqrt(len(found.words))
+        char_scale = math.sqrt(len(found.chars)) if found.chars else 1.0
+        lowest = margin
+        for token in tops:
+            padded = f" {token} "
+            inside = {padded[i : i + n] for n in features.CHAR_NGRAMS for i in range(len(padded) - n + 1)}
+            taken = math.fsum([word[token], *pairs[token]]) / word_scale
+            taken += math.fsum(filter(None, map(char.get, inside & found.chars))) / char_scale
+            lowest = min(lowest, margin - taken)
+        return lowest
 
     def probability(self, margin: float) -> float:
         z = self._platt_a * margin + self._platt_b

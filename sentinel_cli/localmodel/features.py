@@ -27,7 +27,7 @@ STRIDE = 600
 EDGE_LINES = 3
 """Documents with at least this many line breaks get first- and last-line features."""
 
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")
 
 
 def canonical(text: str) -> str:
@@ -57,7 +57,7 @@ def grams(folded: str) -> Grams:
     chars = {padded[i : i + CHAR_NGRAMS[0]] for i in range(size - CHAR_NGRAMS[0] + 1)}
     for n in CHAR_NGRAMS[1:]:
         chars.update([padded[i : i + n] for i in range(size - n + 1)])
-    tokens = _WORD.findall(folded)
+    tokens = WORD.findall(folded)
     words = set(tokens)
     words.update([f"{a} {b}" for a, b in pairwise(tokens)])
     if folded.count("\n") >= EDGE_LINES:
@@ -65,8 +65,8 @@ def grams(folded: str) -> Grams:
         # instruction tacked onto a document is the shape of indirect injection.
         head, _, rest = folded.partition("\n")
         tail = rest.rpartition("\n")[2]
-        words.update(["^" + t for t in _WORD.findall(head)])
-        words.update(["$" + t for t in _WORD.findall(tail)])
+        words.update(["^" + t for t in WORD.findall(head)])
+        words.update(["$" + t for t in WORD.findall(tail)])
     return Grams(chars, words)
 
 

@@ -94,6 +94,7 @@ def render(
     loso: dict[str, dict[str, Any]],
     feature_hashes: dict[str, str],
     command: str,
+    dev_weight: float = 1.0,
 ) -> str:
     counts = Counter(row.label for row in rows)
     features = sum(
@@ -106,6 +107,12 @@ def render(
         "|---|---|---|---|---|---|---|",
     ]
     loso_lines += [_loso_line(name, result) for name, result in loso.items()]
+    loso_text = (
+        "Leave-one-source-out (train on everything else, score the held-out source):\n\n"
+        + "\n".join(loso_lines)
+        if loso
+        else "Leave-one-source-out: not run for this build (add `--loso`)."
+    )
     source_lines = ["| dev source | rows | recall | FPR (benign) |", "|---|---|---|---|"]
     for name, result in per_source.items():
         source_lines.append(
@@ -127,7 +134,13 @@ def render(
 - **Features**: on the folded text (NFKC, casefold, invisible characters removed, whitespace
   collapsed, line breaks kept): character {grams}-grams with word-boundary padding, word uni- and
   bigrams, and the words of the first and last line of multi-line documents as separate features;
-  binary presence, each block scaled by 1/sqrt(number of distinct grams).
+  binary presence, each block scaled by 1/sqrt(number of distinct grams). Dev rows weigh
+  {dev_weight:g} times as much as package rows in the fit (class weights stay balanced).
+- **One trigger word is not enough**: when a window leans malicious (margin above 0), its
+  {header.get("robust_words", 0)} most attack-like words are each taken out in turn (the word, its word
+  pairs and the character grams inside it) and the lowest margin counts; calibration is fitted on
+  these margins too. A benign sentence that merely says "ignore" or "instructions" loses its
+  evidence; an attack, whose evidence is spread over many words, keeps it.
 - **Windows**: inputs longer than {header["window"]} characters are scored in windows of
   {header["window"]} characters every {header["stride"]}; the record gets the highest window.
 - **Calibration**: Platt scaling (a={header["platt"][0]:.4f}, b={header["platt"][1]:.4f}) fitted on
@@ -172,9 +185,7 @@ Per dev source (heuristics + model, flag threshold):
 
 {chr(10).join(source_lines)}
 
-Leave-one-source-out (train on everything else, score the held-out source):
-
-{chr(10).join(loso_lines)}
+{loso_text}
 
 ## Speed and size
 
@@ -184,6 +195,8 @@ Not measured yet: run `python benchmarks/bench_model.py --write-docs`.
 
 ## Limits
 
+- The finding's span (the sentence of the window that tells) is chosen by the word features
+  alone, a cheap ranking; the score itself uses every feature.
 - A bag of n-grams cannot see structure: a harmless task appended to a document (BIPIA's
   "task" injections) is only caught when its wording resembles attacks seen in training.
 - Languages other than English and German are represented mostly by benign text and a few

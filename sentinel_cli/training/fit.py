@@ -40,6 +40,10 @@ class Params:
     prior: float | None = 0.1
     """Share of attacks the probabilities are calibrated for (None: the training mix)."""
     nb: bool = True
+    robust_words: int = 3
+    """How many of a window's most attack-like words are each taken out in turn (0: off)."""
+    dev_weight: float = 6.0
+    """Sample weight of dev rows relative to package rows."""
 
 
 @frozen
@@ -113,16 +117,17 @@ def _fit_linear(
     matrix = sparse.hstack([char_block[:, char_cols], word_block[:, word_cols]], format="csr")
     train_rows = [rows[i] for i in index]
     y = _labels(train_rows)
+    weight = np.asarray([params.dev_weight if row.dev else 1.0 for row in train_rows])
     scale = _nb_ratios(matrix, y) if params.nb else np.ones(matrix.shape[1])
     matrix = matrix @ sparse.diags(scale)
-    main = _logistic(params.c, params.balanced).fit(matrix, y)
+    main = _logistic(params.c, params.balanced).fit(matrix, y, sample_weight=weight)
     # Keep the strongest features only (the artifact stays small and loads fast),
     # then refit on them so the kept weights make up for the dropped ones.
     strength = np.abs(main.coef_[0] * scale)
     keep = np.sort(np.argsort(-strength, kind="stable")[: params.max_features])
     keep = keep[strength[keep] != 0]
     matrix, scale = matrix[:, keep], scale[keep]
-    main = _logistic(params.c, params.balanced).fit(matrix, y)
+    main = _logistic(params.c, params.balanced).fit(matrix, y, sample_weight=weight)
     malicious = np.flatnonzero(y)
     jail = np.asarray([train_rows[i].label == "jailbreak" for i in malicious], dtype=np.int64)
     cat = _logistic(params.category_c, True).fit(matrix[malicious], jail)
@@ -144,6 +149,7 @@ def _fit_linear(
         "category_bias": float(np.float32(cat.intercept_[0])),
         "platt": [1.0, 0.0],
         "floor": params.floor,
+        "robust_words": params.robust_words,
     }
     cat_char, cat_word = cat_keep[is_char[cat_keep]], cat_keep[~is_char[cat_keep]]
     blob = dump(
