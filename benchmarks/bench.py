@@ -48,6 +48,9 @@ from common import (
 SECTIONS = ("cold", "throughput", "parquet", "llm")
 BASELINE = [sys.executable, "-c", "import typer, rich, pydantic_settings"]
 COUNTS = {"short": 20_000, "2kb": 4_000, "10kb": 1_000}
+STEADY = 3
+"""The short-prompt case also runs this many times as many prompts: the rate on the extra
+prompts leaves out start-up and warm-up, which a whole short run includes."""
 WITH_MODEL = ["--detectors", "heuristics,unicode,model,pii,secrets"]
 CASES: dict[str, tuple[str, list[str], bool]] = {
     "short": ("short", [], True),
@@ -115,8 +118,39 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
                 row["latency_ms"] = {"p50": percentile(elapsed, 0.5), "p99": percentile(elapsed, 0.99)}
         if "all_cores" in row:
             row["speedup"] = row["all_cores"]["prompts_per_s"] / row["one_worker"]["prompts_per_s"]
+            if kind == "short":
+                row["steady"] = _steady(runs, texts, count, workdir, runs_of)
         results[kind] = row
     return results
+
+
+def _steady(runs: int, texts: str, count: int, workdir: Path, small: dict[int, list[Run]]) -> dict[str, Any]:
+    """Prompts per second once a run is going: ``STEADY`` times the prompts, less the small
+    run, over the difference of the median times (the LLM section's method)."""
+    large = count * STEADY
+    source = workdir / f"{texts}-x{STEADY}.jsonl"
+    write_jsonl(source, mix(texts, large))
+    output = workdir / f"{texts}-x{STEADY}.out.jsonl"
+    timings: dict[int, list[Run]] = {workers: [] for workers in small}
+    for _ in range(runs):
+        for workers in sorted(small, reverse=True):
+            run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
+                               "--fail-on", "never", "-q"))  # fmt: skip
+            assert run.returncode == 0, run.stderr
+            timings[workers].append(run)
+    rates = {
+        workers: (large - count)
+        / (median([r.wall for r in timings[workers]]) - median([r.wall for r in small[workers]]))
+        for workers in small
+    }
+    one, every = min(rates), max(rates)
+    return {
+        "prompts": [count, large],
+        "one_worker": rates[one],
+        "all_cores": rates[every],
+        "workers": every,
+        "speedup": rates[every] / rates[one],
+    }
 
 
 def _memory(pid: int) -> tuple[int, int]:
