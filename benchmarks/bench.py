@@ -48,9 +48,9 @@ from common import (
 SECTIONS = ("cold", "throughput", "parquet", "llm")
 BASELINE = [sys.executable, "-c", "import typer, rich, pydantic_settings"]
 COUNTS = {"short": 20_000, "2kb": 4_000, "10kb": 1_000}
-STEADY = 3
-"""The short-prompt case also runs this many times as many prompts: the rate on the extra
-prompts leaves out start-up and warm-up, which a whole short run includes."""
+LONG = 5
+"""The short-prompt case also runs this many times as many prompts (a run of half a minute):
+a run of a few seconds is a tenth start-up, the pool's start and first compiles."""
 WITH_MODEL = ["--detectors", "heuristics,unicode,model,pii,secrets"]
 CASES: dict[str, tuple[str, list[str], bool]] = {
     "short": ("short", [], True),
@@ -119,33 +119,28 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
         if "all_cores" in row:
             row["speedup"] = row["all_cores"]["prompts_per_s"] / row["one_worker"]["prompts_per_s"]
             if kind == "short":
-                row["steady"] = _steady(runs, texts, count, workdir, runs_of)
+                row["steady"] = _steady(runs, texts, count, workdir, settings)
         results[kind] = row
     return results
 
 
-def _steady(runs: int, texts: str, count: int, workdir: Path, small: dict[int, list[Run]]) -> dict[str, Any]:
-    """Prompts per second once a run is going: ``STEADY`` times the prompts, less the small
-    run, over the difference of the median times (the LLM section's method)."""
-    large = count * STEADY
-    source = workdir / f"{texts}-x{STEADY}.jsonl"
+def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int]) -> dict[str, Any]:
+    """The whole-run speed-up of ``LONG`` times the prompts, runs interleaved."""
+    large = count * LONG
+    source = workdir / f"{texts}-x{LONG}.jsonl"
     write_jsonl(source, mix(texts, large))
-    output = workdir / f"{texts}-x{STEADY}.out.jsonl"
-    timings: dict[int, list[Run]] = {workers: [] for workers in small}
+    output = workdir / f"{texts}-x{LONG}.out.jsonl"
+    timings: dict[int, list[Run]] = {workers: [] for workers in settings}
     for _ in range(runs):
-        for workers in sorted(small, reverse=True):
+        for workers in sorted(settings, reverse=True):
             run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
                                "--fail-on", "never", "-q"))  # fmt: skip
             assert run.returncode == 0, run.stderr
             timings[workers].append(run)
-    rates = {
-        workers: (large - count)
-        / (median([r.wall for r in timings[workers]]) - median([r.wall for r in small[workers]]))
-        for workers in small
-    }
+    rates = {workers: large / median([r.wall for r in timings[workers]]) for workers in settings}
     one, every = min(rates), max(rates)
     return {
-        "prompts": [count, large],
+        "prompts": large,
         "one_worker": rates[one],
         "all_cores": rates[every],
         "workers": every,
@@ -289,6 +284,7 @@ def main() -> int:
     parser.add_argument("--parquet-rows", type=int, help="rows of the Parquet file (default 1,000,000)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--write-docs", action="store_true", help="rewrite docs/performance.md")
+    parser.add_argument("--merge", type=Path, help="take the sections not run from this earlier --json file")
     parser.add_argument("--make-parquet", nargs=2, metavar=("PATH", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make_parquet:
@@ -320,6 +316,15 @@ def main() -> int:
         if "llm" in sections:
             results["llm"] = llm(workdir, args.quick)
             _progress("llm", results["llm"])
+    if args.merge:
+        earlier = json.loads(args.merge.read_text("utf-8"))
+        for section in SECTIONS:
+            if section not in sections and section in earlier:
+                results[section] = earlier[section]
+        kept = ", ".join(section for section in SECTIONS if section not in sections)
+        info["merged"] = (
+            f"{kept} from the run of {earlier['machine']['command']} at commit {earlier['machine']['commit']}"
+        )
     info["load_end"] = os.getloadavg()
     info["minutes"] = (time.perf_counter() - started) / 60
     info["date"] = datetime.date.today().isoformat()

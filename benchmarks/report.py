@@ -30,7 +30,9 @@ def render(results: dict[str, Any]) -> str:
         f"Measured on {info['date']} with `{info['command'].strip()}` (commit {info['commit']}, "
         f"sentinel {info['sentinel']}, {info['minutes']:.0f} minutes"
         + (", quick mode: fewer and smaller runs" if results.get("quick") else "")
-        + ").",
+        + ")"
+        + (f"; {info['merged']}" if info.get("merged") else "")
+        + ".",
         "",
         f"- Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
         f"{info['platform']}",
@@ -89,11 +91,7 @@ def _targets(results: dict[str, Any]) -> list[str]:
         )
         if "steady" in short:
             steady = short["steady"]
-            small, large = steady["prompts"]
-            name = (
-                f"`--workers {steady['workers']}` speed-up, short prompts, once started "
-                f"(the {large - small:,} prompts a {large:,}-prompt run adds)"
-            )
+            name = f"`--workers {steady['workers']}` speed-up, short prompts, {steady['prompts']:,} of them"
             speedup = steady["speedup"]
             rows.append((name, f"{speedup:.2f}x", ">= 1.7x", _check(speedup >= 1.7)))
         if "speedup" in short:
@@ -163,15 +161,13 @@ def _throughput(data: dict[str, Any]) -> list[str]:
         )
     short = data.get("short", {}).get("steady")
     if short:
-        small, large = short["prompts"]
         out += [
             "",
-            f"Once started: the same short prompts, {large:,} of them, against the {small:,} above; the "
-            f"{large - small:,} extra prompts over the difference of the two runs' median times (the LLM "
-            "section's method) leave out start-up, the pool's start and each process's first compiles, "
-            f"which a whole {small:,}-prompt run of a few seconds includes: "
-            f"{short['one_worker']:,.0f} /s with one worker, {short['all_cores']:,.0f} /s with "
-            f"{short['workers']} ({short['speedup']:.2f}x).",
+            f"A longer run of the same short prompts, {short['prompts']:,} of them (about half a minute "
+            "with one worker): a run of a few seconds is a tenth start-up, the pool's start and each "
+            "process's first compiles, which say more about a pipeline's first prompt (see Cold start) "
+            f"than about a batch job's rate: {short['one_worker']:,.0f} /s with one worker, "
+            f"{short['all_cores']:,.0f} /s with {short['workers']} ({short['speedup']:.2f}x).",
         ]
     return [*out, ""]
 
