@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from itertools import pairwise
 from pathlib import Path
 
 from sentinel_cli.frozen import frozen
@@ -85,10 +84,7 @@ class Classifier:
     def word_score(self, folded: str) -> float:
         """The word block's share of the margin for already folded text: a cheap ranking of
         the sentences of a window (which one tells), a fraction of ``margin``'s cost."""
-        tokens = features.WORD.findall(folded)
-        found = set(tokens)
-        found.update([f"{a} {b}" for a, b in pairwise(tokens)])
-        return _block(self._word, found)
+        return _block(self._word, features.word_grams(folded))
 
     def robust_margin(self, found: features.Grams, margin: float) -> float:
         """The margin without the window's most attack-like word (the lowest over the top few).
@@ -121,8 +117,7 @@ class Classifier:
         char_scale = math.sqrt(len(found.chars)) if found.chars else 1.0
         lowest = margin
         for token in tops:
-            padded = f" {token} "
-            inside = {padded[i : i + n] for n in features.CHAR_NGRAMS for i in range(len(padded) - n + 1)}
+            inside = features.char_grams(f" {token} ")
             taken = math.fsum([word[token], *pairs[token]]) / word_scale
             taken += math.fsum(filter(None, map(char.get, inside & found.chars))) / char_scale
             lowest = min(lowest, margin - taken)

@@ -27,7 +27,7 @@ STRIDE = 600
 EDGE_LINES = 3
 """Documents with at least this many line breaks get first- and last-line features."""
 
-WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+")
 
 
 def canonical(text: str) -> str:
@@ -50,23 +50,35 @@ class Grams:
     words: set[str]
 
 
-def grams(folded: str) -> Grams:
-    """Character n-grams (with word-boundary spaces) and word uni- and bigrams of folded text."""
-    padded = f" {folded} "
+def char_grams(padded: str) -> set[str]:
+    """The character n-grams of ``padded``: text with a space at each end, so that grams at
+    its edges mark a word boundary."""
     size = len(padded)
     chars = {padded[i : i + CHAR_NGRAMS[0]] for i in range(size - CHAR_NGRAMS[0] + 1)}
     for n in CHAR_NGRAMS[1:]:
         chars.update([padded[i : i + n] for i in range(size - n + 1)])
-    tokens = WORD.findall(folded)
+    return chars
+
+
+def word_grams(folded: str) -> set[str]:
+    """Word uni- and bigrams of folded text."""
+    tokens = _WORD.findall(folded)
     words = set(tokens)
     words.update([f"{a} {b}" for a, b in pairwise(tokens)])
+    return words
+
+
+def grams(folded: str) -> Grams:
+    """Character n-grams (with word-boundary spaces) and word uni- and bigrams of folded text."""
+    chars = char_grams(f" {folded} ")
+    words = word_grams(folded)
     if folded.count("\n") >= EDGE_LINES:
         # Text at the edges of a multi-line document gets its own features: an
         # instruction tacked onto a document is the shape of indirect injection.
         head, _, rest = folded.partition("\n")
         tail = rest.rpartition("\n")[2]
-        words.update(["^" + t for t in WORD.findall(head)])
-        words.update(["$" + t for t in WORD.findall(tail)])
+        words.update(["^" + t for t in _WORD.findall(head)])
+        words.update(["$" + t for t in _WORD.findall(tail)])
     return Grams(chars, words)
 
 
