@@ -48,6 +48,25 @@ def run_cli(
     )
 
 
+def outputs_under_hash_seeds(code: str, seeds: tuple[str, ...] = ("1", "2", "3")) -> set[str]:
+    """What ``python -c code`` prints under each ``PYTHONHASHSEED`` (one item when set and
+    dict order never shows through)."""
+    outputs = set()
+    for seed in seeds:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=cli_env(PYTHONHASHSEED=seed),
+            cwd=ROOT,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    return outputs
+
+
 def prompt(text: str, id: str = "t1") -> Prompt:
     return Prompt(id=id, text=text, location=Location("test", line=1, row=1))
 

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import dump, loads
 from sentinel_cli.localmodel.classifier import FORMAT, Classifier
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import outputs_under_hash_seeds
 
 
 def tiny(words: dict[str, float], robust_words: int = 2, chars: dict[str, float] | None = None) -> Classifier:
@@ -80,20 +74,7 @@ def test_robust_margin_does_not_depend_on_the_hash_seed() -> None:
         " chars={' al': 0.5, 'bra': 0.25})\n"
         "print(repr(robust(m, 'alpha bravo charlie delta')))\n"
     )
-    outputs = set()
-    for seed in ("1", "2", "3"):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        outputs.add(done.stdout)
+    outputs = outputs_under_hash_seeds(script)
     assert len(outputs) == 1
 
 

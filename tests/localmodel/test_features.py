@@ -2,13 +2,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from itertools import pairwise
 
 from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import DEFAULT_PATH
-from tests.helpers import ROOT
+from tests.helpers import outputs_under_hash_seeds
 
 CARD = DEFAULT_PATH.with_name("MODEL_CARD.md")
 
@@ -62,15 +60,5 @@ def test_features_do_not_depend_on_the_process_hash_seed() -> None:
         "from sentinel_cli.training.__main__ import feature_hash, FIXED_INPUTS;"
         "print([feature_hash(t) for t in FIXED_INPUTS])"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={"PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)},
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    }
+    outputs = outputs_under_hash_seeds(code, ("1", "2"))
     assert len(outputs) == 1
