@@ -95,15 +95,7 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
         output = workdir / f"{kind}.out.jsonl"
         row: dict[str, Any] = {"prompts": count}
         settings = sorted({1, cores if all_cores else 1})
-        runs_of: dict[int, list[Run]] = {workers: [] for workers in settings}
-        # Interleaved, so drifting machine speed hits both alike; one worker runs last in each
-        # round, so the output left for the latencies below is a one-worker run's.
-        for _ in range(runs):
-            for workers in sorted(settings, reverse=True):
-                run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
-                                   "--fail-on", "never", "-q", *extra))  # fmt: skip
-                assert run.returncode == 0, run.stderr
-                runs_of[workers].append(run)
+        runs_of = _interleaved(runs, source, output, settings, extra)
         for workers in settings:
             timings = runs_of[workers]
             key = "one_worker" if workers == 1 else "all_cores"
@@ -124,19 +116,29 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
     return results
 
 
+def _interleaved(
+    runs: int, source: Path, output: Path, settings: list[int], extra: list[str]
+) -> dict[int, list[Run]]:
+    """``runs`` rounds of ``sentinel scan source`` with each worker count in ``settings``.
+
+    Interleaved, so drifting machine speed hits every setting alike; one worker runs last
+    in each round, so the output left behind is a one-worker run's (for the latencies)."""
+    runs_of: dict[int, list[Run]] = {workers: [] for workers in settings}
+    for _ in range(runs):
+        for workers in sorted(settings, reverse=True):
+            run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
+                               "--fail-on", "never", "-q", *extra))  # fmt: skip
+            assert run.returncode == 0, run.stderr
+            runs_of[workers].append(run)
+    return runs_of
+
+
 def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int]) -> dict[str, Any]:
     """The whole-run speed-up of ``LONG`` times the prompts, runs interleaved."""
     large = count * LONG
     source = workdir / f"{texts}-x{LONG}.jsonl"
     write_jsonl(source, mix(texts, large))
-    output = workdir / f"{texts}-x{LONG}.out.jsonl"
-    timings: dict[int, list[Run]] = {workers: [] for workers in settings}
-    for _ in range(runs):
-        for workers in sorted(settings, reverse=True):
-            run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
-                               "--fail-on", "never", "-q"))  # fmt: skip
-            assert run.returncode == 0, run.stderr
-            timings[workers].append(run)
+    timings = _interleaved(runs, source, workdir / f"{texts}-x{LONG}.out.jsonl", settings, [])
     rates = {workers: large / median([r.wall for r in timings[workers]]) for workers in settings}
     one, every = min(rates), max(rates)
     return {
