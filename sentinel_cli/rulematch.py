@@ -83,6 +83,14 @@ class RuleMatcher:
             self._prefilter = Prefilter([pattern_hint(source).atoms for _, source in self._index])
         return self._prefilter
 
+    def prepare(self) -> None:
+        """Compile every pattern and the pre-selection sets now, not as texts need them."""
+        if not self._index:
+            return
+        self._compiled("")
+        for _, source in self._index:
+            compile_pattern(source)
+
     def find(self, text: str) -> list[Match]:
         """The first match of every rule and signal that matches ``text``, rules first, in order."""
         if not self._index or not text:

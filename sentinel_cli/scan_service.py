@@ -180,8 +180,6 @@ def build_pipeline(settings: Settings, engine: Engine, judge: JudgeStage | None 
         engine,
         workers,
         start_after=1 if asked else AUTO_AFTER,
-        # Asked for workers, a full first batch means a large input: start them at once.
-        full_batch=settings.batch_size if asked else None,
         post=judge.judge_batch if judge is not None else None,
         settings=settings,
     )

@@ -155,22 +155,34 @@ def test_the_pool_starts_after_the_threshold_and_observers_see_every_result_in_o
     ]
 
 
-def test_a_full_first_batch_starts_the_pool_at_once_and_a_short_one_does_not() -> None:
-    prompts = prompts_of(48)
-    _, plain = run(build_engine(load_settings(discover=False)), prompts)
-    for first, parallel_after_first in ((8, True), (5, False)):
-        pipeline = Pipeline(build_engine(load_settings(discover=False)), 2, start_after=1000, full_batch=8)
-        try:
-            pipeline.submit(prompts[:first])
-            assert pipeline.parallel is parallel_after_first
-            results = pipeline.take()
-            assert results is not None
-            pipeline.submit(prompts[first:])
-            rest = pipeline.take()
-            assert rest is not None
-        finally:
-            pipeline.close()
-        assert pipeline_results_match([*results, *rest], plain.results)
+class Prepared(Detector):
+    """Reports, for every text, whether ``prepare`` had run in the process that scanned it."""
+
+    id = "prepared"
+
+    def __init__(self) -> None:
+        self.ready = False
+
+    def prepare(self) -> None:
+        self.ready = True
+
+    def detect(self, doc: Document) -> list[Finding]:
+        evidence = "ready" if self.ready else "cold"
+        return [Finding("T001", self.id, Category.JAILBREAK, Severity.LOW, 0.5, 0, 1, evidence)]
+
+
+def test_the_first_batch_is_scanned_here_and_the_workers_are_forked_prepared() -> None:
+    prompts = prompts_of(24)
+    pipeline = Pipeline(Engine([Prepared()]), 2, start_after=1)
+    try:
+        summary, sink = run(pipeline, prompts, batch=8)
+        assert pipeline.parallel
+    finally:
+        pipeline.close()
+    assert summary.scanned == 24 and [r.id for r in sink.results] == [p.id for p in prompts]
+    # The first batch ran here, before anything was prepared; the workers inherited the
+    # prepared detector from this process instead of preparing it themselves.
+    assert [r.findings[0].evidence for r in sink.results] == ["cold"] * 8 + ["ready"] * 16
 
 
 def test_detections_cross_between_processes_unchanged() -> None:

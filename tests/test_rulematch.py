@@ -69,3 +69,19 @@ def test_the_set_is_compiled_only_after_the_first_texts() -> None:
         assert [m.item.key for m in matcher.find("an alpha")] == ["A"]
     assert matcher._loose is None
     assert [m.item.key for m in matcher.find("an alpha")] == ["A"] and matcher._loose is not None
+
+
+def test_prepare_compiles_everything_so_matching_compiles_nothing() -> None:
+    from sentinel_cli.rulepack import compile_pattern
+
+    patterns = [rf"prepared-{n}\s+rule" for n in range(5)]  # new to this process's pattern cache
+    matcher = RuleMatcher([rule(f"P{n}", pattern) for n, pattern in enumerate(patterns)])
+    misses = compile_pattern.cache_info().misses
+    matcher.prepare()
+    assert compile_pattern.cache_info().misses == misses + len(patterns)
+    # Well past the texts matched before the pre-selection set is compiled.
+    texts = ["prepared-3  rule", "nothing here", *(["prepared-0 rule"] * rulematch.SET_AFTER)]
+    assert [[m.item.key for m in matcher.find(text)] for text in texts[:2]] == [["P3"], []]
+    assert all([m.item.key for m in matcher.find(text)] == ["P0"] for text in texts[2:])
+    assert compile_pattern.cache_info().misses == misses + len(patterns)
+    RuleMatcher([]).prepare()  # nothing to compile, and no error

@@ -37,6 +37,12 @@ class Detector(ABC):
     def detect(self, doc: Document) -> list[Finding]:
         """Every finding in ``doc``, with offsets into ``doc.text``."""
 
+    def prepare(self) -> None:
+        """Do now the work otherwise done on first use (compiling patterns, loading a model).
+
+        Called before worker processes are forked, so that they inherit the result instead
+        of each doing it again; a one-prompt scan never calls it. The default does nothing."""
+
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Finding]]:
         """Findings for many documents; override when a detector can batch (a model, an API)."""
         return [self.detect(doc) for doc in docs]

@@ -166,6 +166,9 @@ class HeuristicDetector(Detector):
     def rules(self) -> Sequence[RuleInfo]:
         return [rule.info for rule in self._matcher.rules] + list(self._engine_rules)
 
+    def prepare(self) -> None:
+        self._matcher.prepare()
+
     def detect(self, doc: Document) -> list[Finding]:
         matches: list[tuple[View, Match, Rule]] = []
         signals: set[str] = set()

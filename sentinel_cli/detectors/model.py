@@ -133,6 +133,9 @@ class ModelDetector(Detector):
             best = Assessment(margin, best.start, best.end, best.view, best.grams)
         return best
 
+    def prepare(self) -> None:
+        self._classifier  # noqa: B018 - loads the artifact
+
     def detect(self, doc: Document) -> list[Finding]:
         classifier = self._classifier
         found = self.assess(doc)

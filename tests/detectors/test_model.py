@@ -107,6 +107,13 @@ def test_the_artifact_is_read_on_the_first_text_not_when_the_detector_is_built(
     built.detect(Document("What is a good recipe for banana bread?"))
     built.detect(Document("And one for scones?"))
     assert loads == [1]
+    # Before worker processes are forked, ``prepare`` reads it (once) for them to inherit.
+    (early,) = registry.create(["model"], load_settings(discover=False, environment=False))
+    early.prepare()
+    early.prepare()
+    assert loads == [1, 1]
+    early.detect(Document("And one for scones?"))
+    assert loads == [1, 1]
 
 
 def test_registered_opt_in_and_lists_its_rule() -> None:
