@@ -40,6 +40,7 @@ from common import (
     machine,
     median,
     mix,
+    parallel_ceiling,
     percentile,
     sentinel,
     write_jsonl,
@@ -95,7 +96,7 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
         output = workdir / f"{kind}.out.jsonl"
         row: dict[str, Any] = {"prompts": count}
         settings = sorted({1, cores if all_cores else 1})
-        runs_of = _interleaved(runs, source, output, settings, extra)
+        runs_of, ceilings = _interleaved(runs, source, output, settings, extra)
         for workers in settings:
             timings = runs_of[workers]
             key = "one_worker" if workers == 1 else "all_cores"
@@ -110,6 +111,7 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
                 row["latency_ms"] = {"p50": percentile(elapsed, 0.5), "p99": percentile(elapsed, 0.99)}
         if "all_cores" in row:
             row["speedup"] = row["all_cores"]["prompts_per_s"] / row["one_worker"]["prompts_per_s"]
+            row["ceiling"] = median(ceilings)
             if kind == "short":
                 row["steady"] = _steady(runs, texts, count, workdir, settings)
         results[kind] = row
@@ -118,19 +120,23 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
 
 def _interleaved(
     runs: int, source: Path, output: Path, settings: list[int], extra: list[str]
-) -> dict[int, list[Run]]:
-    """``runs`` rounds of ``sentinel scan source`` with each worker count in ``settings``.
+) -> tuple[dict[int, list[Run]], list[float]]:
+    """``runs`` rounds of ``sentinel scan source`` with each worker count in ``settings``, and
+    in each round the machine's ``parallel_ceiling`` for the most workers (when more than one).
 
     Interleaved, so drifting machine speed hits every setting alike; one worker runs last
     in each round, so the output left behind is a one-worker run's (for the latencies)."""
     runs_of: dict[int, list[Run]] = {workers: [] for workers in settings}
+    ceilings = []
     for _ in range(runs):
+        if max(settings) > 1:
+            ceilings.append(parallel_ceiling(max(settings)))
         for workers in sorted(settings, reverse=True):
             run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
                                "--fail-on", "never", "-q", *extra))  # fmt: skip
             assert run.returncode == 0, run.stderr
             runs_of[workers].append(run)
-    return runs_of
+    return runs_of, ceilings
 
 
 def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int]) -> dict[str, Any]:
@@ -138,7 +144,7 @@ def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int
     large = count * LONG
     source = workdir / f"{texts}-x{LONG}.jsonl"
     write_jsonl(source, mix(texts, large))
-    timings = _interleaved(runs, source, workdir / f"{texts}-x{LONG}.out.jsonl", settings, [])
+    timings, ceilings = _interleaved(runs, source, workdir / f"{texts}-x{LONG}.out.jsonl", settings, [])
     rates = {workers: large / median([r.wall for r in timings[workers]]) for workers in settings}
     one, every = min(rates), max(rates)
     return {
@@ -147,6 +153,7 @@ def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int
         "all_cores": rates[every],
         "workers": every,
         "speedup": rates[every] / rates[one],
+        "ceiling": median(ceilings),
     }
 
 

@@ -140,6 +140,25 @@ class Run:
         self.stderr = done.stderr.decode(errors="replace")
 
 
+SPIN = "x = 0\nfor i in range(8_000_000):\n    x += i * i % 7"
+"""About a second of pure-Python CPU work, no I/O and little memory."""
+
+
+def parallel_ceiling(processes: int) -> float:
+    """What this machine gives ``processes`` CPU-bound processes at once, right now: how many
+    times one copy's work ``processes`` copies of ``SPIN`` get done in the time one copy takes
+    alone (``processes`` on idle cores of their own; less where the cores share hardware or other
+    jobs run). A control for a parallel speed-up measured beside it."""
+    command = [sys.executable, "-c", SPIN]
+    alone = Run(command).wall
+    started = time.perf_counter()
+    copies = [subprocess.Popen(command) for _ in range(processes)]
+    for copy in copies:
+        copy.wait()
+    together = time.perf_counter() - started
+    return processes * alone / together
+
+
 def sentinel(*args: str) -> list[str]:
     return [sys.executable, "-m", "sentinel_cli", *args]
 
