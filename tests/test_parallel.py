@@ -16,16 +16,17 @@ import pytest
 from sentinel_cli import parallel
 from sentinel_cli.config import load_settings
 from sentinel_cli.detectors.base import Detector
-from sentinel_cli.engine import Detection, Engine, EngineHooks
+from sentinel_cli.engine import Engine, EngineHooks
 from sentinel_cli.errors import SentinelError
 from sentinel_cli.model import Category, Finding, Location, Prompt, ScanResult, Severity
 from sentinel_cli.normalize import Document
-from sentinel_cli.parallel import DetectorBuilder, Pipeline, WorkerError, chunks, pack, unpack
+from sentinel_cli.parallel import Pipeline, WorkerError, chunks
 from sentinel_cli.runner import RunOptions, RunSummary, run_scan
 from sentinel_cli.scan_service import build_engine
 from sentinel_cli.sinks.base import RunInfo, Sink
 from sentinel_cli.sinks.output import Output
 from sentinel_cli.sources.base import Source
+from sentinel_cli.worker import DetectorBuilder
 from tests.helpers import ROOT, SAMPLES, cli_env, run_cli
 
 PII = "Mail jane.roe@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111."
@@ -183,23 +184,6 @@ def test_the_first_batch_is_scanned_here_and_the_workers_are_forked_prepared() -
     # The first batch ran here, before anything was prepared; the workers inherited the
     # prepared detector from this process instead of preparing it themselves.
     assert [r.findings[0].evidence for r in sink.results] == ["cold"] * 8 + ["ready"] * 16
-
-
-def test_detections_cross_between_processes_unchanged() -> None:
-    full = Finding(
-        rule_id="PI001", detector="heuristics", category=Category.PII, severity=Severity.HIGH,
-        confidence=0.75, start=3, end=9, evidence="[EMAIL]", message=1, view="normalized",
-        description="d", subtype="EMAIL", suppressed=True, justification="test data", fingerprint="f" * 32,
-    )  # fmt: skip
-    plain = Finding("HE001", "heuristics", Category.JAILBREAK, Severity.MEDIUM, 0.5, 0, 4, "evil")
-    for detection in (
-        Detection(findings=(full, plain), seconds=0.25, text_sha256="a" * 64, text_hash="b" * 64),
-        Detection(findings=(), seconds=0.0, text_sha256="c", text_hash="d", stages=(("pii", 0.5),)),
-    ):
-        back = unpack(pack(detection))
-        assert back == detection
-        # Enum members, not their string values (which would compare equal).
-        assert all(type(f.category) is Category and type(f.severity) is Severity for f in back.findings)
 
 
 def test_few_prompts_never_start_a_pool() -> None:
