@@ -63,7 +63,8 @@ def render(results: dict[str, Any]) -> str:
         "the same rounds: N copies of a one-second pure-Python loop against one copy alone, "
         "N x (time alone) / (time together) (`parallel_ceiling` in `benchmarks/common.py`). It is "
         "2.00x for two idle cores of their own; on a virtual machine whose cores share hardware or "
-        "carry other guests' work it is lower, and no program's speed-up can exceed it.",
+        "carry other guests' work it is lower. No program's speed-up exceeds it for long; measured "
+        "minutes apart, a speed-up and its ceiling differ by the machine's drift in between.",
         "- Latency is the `elapsed_ms` each record reports (detection, finding stages and scoring of "
         "that prompt), over every prompt of the one-worker run.",
         "- Peak memory is the largest proportional set size (PSS: pages shared by forked workers "
@@ -179,7 +180,8 @@ def _throughput(data: dict[str, Any]) -> list[str]:
             "with one worker): a run of a few seconds is a tenth start-up, the pool's start and each "
             "process's first compiles, which say more about a pipeline's first prompt (see Cold start) "
             f"than about a batch job's rate: {short['one_worker']:,.0f} /s with one worker, "
-            f"{short['all_cores']:,.0f} /s with {short['workers']} ({short['speedup']:.2f}x).",
+            f"{short['all_cores']:,.0f} /s with {short['workers']} ({short['speedup']:.2f}x"
+            f"{_against(short)}).",
         ]
     return [*out, ""]
 
