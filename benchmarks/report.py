@@ -181,7 +181,7 @@ def _throughput(data: dict[str, Any]) -> list[str]:
             "process's first compiles, which say more about a pipeline's first prompt (see Cold start) "
             f"than about a batch job's rate: {short['one_worker']:,.0f} /s with one worker, "
             f"{short['all_cores']:,.0f} /s with {short['workers']} ({short['speedup']:.2f}x"
-            f"{_against(short)}).",
+            f"{_against(short)}), medians of {short.get('runs', 3)} interleaved rounds.",
         ]
     return [*out, ""]
 
