@@ -123,20 +123,22 @@ def _interleaved(
     runs: int, source: Path, output: Path, settings: list[int], extra: list[str]
 ) -> tuple[dict[int, list[Run]], list[float]]:
     """``runs`` rounds of ``sentinel scan source`` with each worker count in ``settings``, and
-    in each round the machine's ``parallel_ceiling`` for the most workers (when more than one).
+    in each round the machine's ``parallel_ceiling`` for the most workers (when more than one),
+    over as long as that round's run with the most workers took.
 
     Interleaved, so drifting machine speed hits every setting alike; one worker runs last
     in each round, so the output left behind is a one-worker run's (for the latencies)."""
     runs_of: dict[int, list[Run]] = {workers: [] for workers in settings}
     ceilings = []
+    most = max(settings)
     for _ in range(runs):
-        if max(settings) > 1:
-            ceilings.append(parallel_ceiling(max(settings)))
         for workers in sorted(settings, reverse=True):
             run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
                                "--fail-on", "never", "-q", *extra))  # fmt: skip
             assert run.returncode == 0, run.stderr
             runs_of[workers].append(run)
+        if most > 1:
+            ceilings.append(parallel_ceiling(most, runs_of[most][-1].wall))
     return runs_of, ceilings
 
 

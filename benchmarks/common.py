@@ -140,23 +140,35 @@ class Run:
         self.stderr = done.stderr.decode(errors="replace")
 
 
-SPIN = "x = 0\nfor i in range(8_000_000):\n    x += i * i % 7"
-"""About a second of pure-Python CPU work, no I/O and little memory."""
+SPIN = """
+import sys, time
+end = time.perf_counter() + float(sys.argv[1])
+done = total = 0
+while time.perf_counter() < end:
+    for i in range(10_000):
+        total += i * i % 7
+    done += 1
+print(done)
+"""
+"""Pure-Python CPU work for ``argv[1]`` seconds (no I/O, little memory); prints how much."""
 
 
-def parallel_ceiling(processes: int) -> float:
-    """What this machine gives ``processes`` CPU-bound processes at once, right now: how many
-    times one copy's work ``processes`` copies of ``SPIN`` get done in the time one copy takes
-    alone (``processes`` on idle cores of their own; less where the cores share hardware or other
-    jobs run). A control for a parallel speed-up measured beside it."""
-    command = [sys.executable, "-c", SPIN]
-    alone = Run(command).wall
-    started = time.perf_counter()
-    copies = [subprocess.Popen(command) for _ in range(processes)]
-    for copy in copies:
-        copy.wait()
-    together = time.perf_counter() - started
-    return processes * alone / together
+def parallel_ceiling(processes: int, seconds: float) -> float:
+    """What this machine gives ``processes`` CPU-bound processes at once, right now: the work
+    ``processes`` copies of ``SPIN`` get done together in ``seconds``, in units of what one copy
+    gets done alone in as long. ``processes`` on idle cores of their own; less where the cores
+    share hardware or a host limits the machine's CPU time. A control for a parallel speed-up
+    measured beside it, over as long as that run takes: on a shared virtual machine a
+    second-long figure can be far above a half-minute one."""
+
+    def spin(copies: int) -> int:
+        started = [
+            subprocess.Popen([sys.executable, "-c", SPIN, str(seconds)], stdout=subprocess.PIPE, text=True)
+            for _ in range(copies)
+        ]
+        return sum(int(copy.communicate()[0]) for copy in started)
+
+    return spin(processes) / spin(1)
 
 
 def sentinel(*args: str) -> list[str]:

@@ -60,11 +60,12 @@ def render(results: dict[str, Any]) -> str:
         '"Per CPU-second" divides by the CPU time of all its processes: on a machine other jobs share, '
         "it is the steadier measure of the per-core rate.",
         "- A machine ceiling beside a speed-up is what the same machine gave N processes at once in "
-        "the same rounds: N copies of a one-second pure-Python loop against one copy alone, "
-        "N x (time alone) / (time together) (`parallel_ceiling` in `benchmarks/common.py`). It is "
-        "2.00x for two idle cores of their own; on a virtual machine whose cores share hardware or "
-        "carry other guests' work it is lower. No program's speed-up exceeds it for long; measured "
-        "minutes apart, a speed-up and its ceiling differ by the machine's drift in between.",
+        "the same rounds: the work N copies of a pure-Python loop got done together, in units of "
+        "what one copy got done alone, each for as long as that round's N-worker run took "
+        "(`parallel_ceiling` in `benchmarks/common.py`; median over the rounds). It is 2.00x for "
+        "two idle cores of their own; on a virtual machine whose cores share hardware, or whose "
+        "host limits its CPU time, it is lower, and lower for long runs than for short ones. It "
+        "bounds the speed-up measured beside it, up to the machine's drift between the two.",
         "- Latency is the `elapsed_ms` each record reports (detection, finding stages and scoring of "
         "that prompt), over every prompt of the one-worker run.",
         "- Peak memory is the largest proportional set size (PSS: pages shared by forked workers "
