@@ -331,13 +331,18 @@ def main() -> int:
             _progress("llm", results["llm"])
     if args.merge:
         earlier = json.loads(args.merge.read_text("utf-8"))
+        # Where each section kept from the earlier run was measured (itself merged, perhaps).
+        origin = f"the run of {earlier['machine']['command']} at commit {earlier['machine']['commit']}"
+        sources: dict[str, str] = {}
         for section in SECTIONS:
             if section not in sections and section in earlier:
                 results[section] = earlier[section]
-        kept = ", ".join(section for section in SECTIONS if section not in sections)
-        info["merged"] = (
-            f"{kept} from the run of {earlier['machine']['command']} at commit {earlier['machine']['commit']}"
-        )
+                sources[section] = earlier["machine"].get("sources", {}).get(section, origin)
+        info["sources"] = sources
+        by_origin: dict[str, list[str]] = {}
+        for section, where in sources.items():
+            by_origin.setdefault(where, []).append(section)
+        info["merged"] = "; ".join(f"{', '.join(kept)} from {where}" for where, kept in by_origin.items())
     info["load_end"] = os.getloadavg()
     info["minutes"] = (time.perf_counter() - started) / 60
     info["date"] = datetime.date.today().isoformat()
