@@ -153,6 +153,7 @@ def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int
     return {
         "prompts": large,
         "runs": runs,
+        "one_worker_per_cpu_s": large / median([r.cpu for r in timings[one]]),
         "one_worker": rates[one],
         "all_cores": rates[every],
         "workers": every,
