@@ -65,16 +65,21 @@ class RuleMatcher:
     def _compiled(self, window: str) -> list[int]:
         """Pre-selection once the sets are compiled: literal atoms, plus the loose set of the
         patterns that have none."""
+        prefilter, loose = self._sets()
+        hits = prefilter.candidates(window, always=False)
+        always = prefilter.always
+        hits += [always[j] for j in loose.match(window)]
+        return hits
+
+    def _sets(self) -> tuple[Prefilter, LooseSets]:
+        """The pre-selection compiled into RE2 sets (on the first call)."""
         prefilter = self._filtered()
         if self._loose is None:
             from sentinel_cli.ruleset import LooseSets
 
             prefilter.compile()
             self._loose = LooseSets([pattern_hint(self._index[i][1]).loose for i in prefilter.always])
-        hits = prefilter.candidates(window, always=False)
-        always = prefilter.always
-        hits += [always[j] for j in self._loose.match(window)]
-        return hits
+        return prefilter, self._loose
 
     def _filtered(self) -> Prefilter:
         if self._prefilter is None:
@@ -87,7 +92,7 @@ class RuleMatcher:
         """Compile every pattern and the pre-selection sets now, not as texts need them."""
         if not self._index:
             return
-        self._compiled("")
+        self._sets()
         for _, source in self._index:
             compile_pattern(source)
 
