@@ -175,11 +175,10 @@ def build_pipeline(settings: Settings, engine: Engine, judge: JudgeStage | None 
     from sentinel_cli.parallel import AUTO_AFTER, Pipeline, cpu_count
 
     workers = settings.workers if settings.workers is not None else cpu_count()
-    asked = settings.workers is not None
     return Pipeline(
         engine,
         workers,
-        start_after=1 if asked else AUTO_AFTER,
+        start_after=AUTO_AFTER if settings.workers is None else 1,
         post=judge.judge_batch if judge is not None else None,
         settings=settings,
     )
