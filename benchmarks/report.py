@@ -90,8 +90,10 @@ def _targets(results: dict[str, Any]) -> list[str]:
         # Read from the long run when there is one, as the speed-up is: a run of a few seconds
         # is partly start-up.
         long_run = short.get("steady", {})
-        rate = long_run.get("one_worker_per_cpu_s") or short["one_worker"]["prompts_per_cpu_s"]
-        prompts = long_run["prompts"] if "one_worker_per_cpu_s" in long_run else short["prompts"]
+        if "one_worker_per_cpu_s" in long_run:
+            rate, prompts = long_run["one_worker_per_cpu_s"], long_run["prompts"]
+        else:
+            rate, prompts = short["one_worker"]["prompts_per_cpu_s"], short["prompts"]
         rows.append(
             (
                 f"local detection, short prompts, per core ({prompts:,}-prompt run, one worker)",
