@@ -9,16 +9,19 @@ suppressions, baselines), scoring, the LLM judge, the sink, observers, metrics
 and logs. So the output is the same with one worker or many.
 
 A run starts in this process and hands over to the pool only once it is worth
-it: when ``--workers`` is given, after the first batch; otherwise once
-``AUTO_AFTER`` prompts have been scanned, so a one-prompt pipeline never starts
-a process. Before the workers are forked, this process compiles every rule
-pattern and loads what the detectors load on first use (``Detector.prepare``),
-and its first batch has warmed RE2's automata: forked workers inherit both,
-where each would otherwise build them again (starting the workers before the
-first batch, each compiling for itself, cost 4% more instructions in all on
-10,000 short prompts with two workers, counted by callgrind). At most ``IN_FLIGHT``
-batches per worker are outstanding, so memory stays bounded whatever the input
-size.
+it: when ``--workers`` is given, after the first batch or ``WARM_CHARS`` of text,
+whichever comes first; otherwise once ``AUTO_AFTER`` prompts or
+``AUTO_AFTER_CHARS`` of text have been scanned, so a one-prompt pipeline never
+starts a process. The hand-over can fall inside a batch: what this process
+scans before it is work the workers cannot share, and a batch of 10 KB
+documents is seconds of it. Before the workers are forked, this process compiles
+every rule pattern and loads what the detectors load on first use
+(``Detector.prepare``), and the text it scanned has warmed RE2's automata:
+forked workers inherit both, where each would otherwise build them again
+(starting the workers before the first batch, each compiling for itself, cost
+4% more instructions in all on 10,000 short prompts with two workers, counted by
+callgrind). At most ``IN_FLIGHT`` batches per worker are outstanding, so memory
+stays bounded whatever the input size.
 
 What runs in the workers, and the form their detections come back in, is in
 ``sentinel_cli.worker``.
@@ -45,7 +48,15 @@ if TYPE_CHECKING:
     from sentinel_cli.detectors.base import Detector
 
 AUTO_AFTER = 2000
-"""Without ``--workers``, the pool starts once a run has scanned this many prompts."""
+"""Without ``--workers``, the pool starts with the first batch after this many prompts..."""
+AUTO_AFTER_CHARS = 512 * 1024
+"""... or, inside a batch, once this much text has been scanned (about a second of work),
+whichever comes first: 2,000 long documents would be half a minute of work the workers
+cannot share."""
+WARM_CHARS = 64 * 1024
+"""With ``--workers``, this process scans the first batch, or this much of its text if that is
+less, before the workers are forked: enough to warm the automata they inherit, little
+enough that a batch of long documents does not run here alone."""
 IN_FLIGHT = 2
 """Batches outstanding per worker: one being scanned, one waiting, so no worker idles."""
 
@@ -128,6 +139,7 @@ class Pipeline(BatchScanner):
         workers: int,
         *,
         start_after: int = AUTO_AFTER,
+        start_after_chars: int = AUTO_AFTER_CHARS,
         post: Post | None = None,
         settings: Settings | None = None,
         start_method: str | None = None,
@@ -135,12 +147,14 @@ class Pipeline(BatchScanner):
         self.engine = engine
         self.workers = workers
         self.start_after = start_after
+        self.start_after_chars = start_after_chars
         self.post = post
         self._settings = settings
         # Forked workers inherit the detectors as they are, rules compiled; elsewhere new
         # processes build them from the settings.
         self._start_method = start_method or ("fork" if sys.platform == "linux" else "spawn")
         self._scanned = 0
+        self._scanned_chars = 0
         self._pool: ProcessPoolExecutor | None = None
         self._queue: deque[tuple[list[Prompt], list[ScanResult] | _InFlight]] = deque()
 
@@ -150,17 +164,35 @@ class Pipeline(BatchScanner):
         return self._pool is not None
 
     def submit(self, prompts: list[Prompt]) -> None:
-        if self._pool is None and self.workers > 1 and self._scanned >= self.start_after:
-            self._pool = self._start_pool()
         if self._pool is None:
-            self._queue.append((prompts, self.engine.scan_batch(prompts)))
-        else:
-            pool = self._pool
-            parts = [
-                (start, end, _send(pool, prompts[start:end])) for start, end in chunks(prompts, CHUNK_CHARS)
-            ]
-            self._queue.append((prompts, _InFlight(parts)))
-        self._scanned += len(prompts)
+            here = self._here(prompts)
+            if here:
+                # Queued as a batch of its own: results come back in input order all the same.
+                self._queue.append((prompts[:here], self.engine.scan_batch(prompts[:here])))
+                self._scanned += here
+                self._scanned_chars += sum(len(prompt.text) for prompt in prompts[:here])
+            if here == len(prompts):
+                return
+            self._pool = self._start_pool()
+            prompts = prompts[here:]
+        pool = self._pool
+        parts = [(start, end, _send(pool, prompts[start:end])) for start, end in chunks(prompts, CHUNK_CHARS)]
+        self._queue.append((prompts, _InFlight(parts)))
+
+    def _here(self, prompts: list[Prompt]) -> int:
+        """How many of ``prompts`` this process scans itself: all of them with one worker;
+        none once ``start_after`` prompts were scanned before this batch; otherwise those
+        before the run reaches ``start_after_chars`` of text (a prompt is never split)."""
+        if self.workers <= 1:
+            return len(prompts)
+        if self._scanned >= self.start_after:
+            return 0
+        chars = self._scanned_chars
+        for index, prompt in enumerate(prompts):
+            if chars >= self.start_after_chars:
+                return index
+            chars += len(prompt.text)
+        return len(prompts)
 
     def full(self) -> bool:
         limit = IN_FLIGHT * self.workers if self._pool is not None else 1

@@ -172,13 +172,14 @@ class PreparedScan:
 
 def build_pipeline(settings: Settings, engine: Engine, judge: JudgeStage | None = None) -> Pipeline:
     """The batch scanner of a run: this process first, worker processes once they pay off."""
-    from sentinel_cli.parallel import AUTO_AFTER, Pipeline, cpu_count
+    from sentinel_cli.parallel import AUTO_AFTER, AUTO_AFTER_CHARS, WARM_CHARS, Pipeline, cpu_count
 
-    workers = settings.workers if settings.workers is not None else cpu_count()
+    asked = settings.workers is not None
     return Pipeline(
         engine,
-        workers,
-        start_after=AUTO_AFTER if settings.workers is None else 1,
+        settings.workers if settings.workers is not None else cpu_count(),
+        start_after=1 if asked else AUTO_AFTER,
+        start_after_chars=WARM_CHARS if asked else AUTO_AFTER_CHARS,
         post=judge.judge_batch if judge is not None else None,
         settings=settings,
     )

@@ -22,7 +22,7 @@ from sentinel_cli.model import Category, Finding, Location, Prompt, ScanResult, 
 from sentinel_cli.normalize import Document
 from sentinel_cli.parallel import Pipeline, WorkerError, chunks
 from sentinel_cli.runner import RunOptions, RunSummary, run_scan
-from sentinel_cli.scan_service import build_engine
+from sentinel_cli.scan_service import build_engine, build_pipeline
 from sentinel_cli.sinks.base import RunInfo, Sink
 from sentinel_cli.sinks.output import Output
 from sentinel_cli.sources.base import Source
@@ -184,6 +184,39 @@ def test_the_first_batch_is_scanned_here_and_the_workers_are_forked_prepared() -
     # The first batch ran here, before anything was prepared; the workers inherited the
     # prepared detector from this process instead of preparing it themselves.
     assert [r.findings[0].evidence for r in sink.results] == ["cold"] * 8 + ["ready"] * 16
+
+
+def test_long_documents_go_to_the_workers_once_enough_text_is_scanned_here() -> None:
+    # 1,000-character documents in batches of 8: the pool starts inside the first batch,
+    # after the document that brings this process to 2,500 characters.
+    prompts = [Prompt(id=str(n), text=f"{n} " + "x" * 998, location=Location("in", row=n)) for n in range(24)]
+    pipeline = Pipeline(Engine([Prepared()]), 2, start_after=1, start_after_chars=2500)
+    try:
+        summary, sink = run(pipeline, prompts, batch=8)
+        assert pipeline.parallel
+    finally:
+        pipeline.close()
+    assert summary.scanned == 24 and [r.id for r in sink.results] == [p.id for p in prompts]
+    assert [r.findings[0].evidence for r in sink.results] == ["cold"] * 3 + ["ready"] * 21
+
+
+@pytest.mark.parametrize(("asked", "here"), [(None, 4), (2, 2)])
+def test_the_run_settings_say_how_much_is_scanned_before_the_pool(
+    monkeypatch: pytest.MonkeyPatch, asked: int | None, here: int
+) -> None:
+    # Without --workers the pool waits for AUTO_AFTER_CHARS of text, with it for WARM_CHARS.
+    monkeypatch.setattr(parallel, "AUTO_AFTER_CHARS", 4000)
+    monkeypatch.setattr(parallel, "WARM_CHARS", 2000)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    settings = load_settings(discover=False, workers=asked, batch_size=8)
+    prompts = [Prompt(id=str(n), text="y" * 1000, location=Location("in", row=n)) for n in range(12)]
+    pipeline = build_pipeline(settings, Engine([Prepared()]))
+    try:
+        _, sink = run(pipeline, prompts, batch=8)
+        assert pipeline.parallel
+    finally:
+        pipeline.close()
+    assert [r.findings[0].evidence for r in sink.results] == ["cold"] * here + ["ready"] * (12 - here)
 
 
 def test_few_prompts_never_start_a_pool() -> None:
