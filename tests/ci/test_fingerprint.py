@@ -70,3 +70,16 @@ def test_pii_and_secret_prints_never_hash_the_value(tmp_path: Path) -> None:
     guessed = fingerprint_of("PII-US-SSN", "p.txt", "r1", "123-45-6789", 0)
     assert first.fingerprint != guessed
     assert first.fingerprint == fingerprint_of("PII-US-SSN", "p.txt", "r1", "[US_SSN]", 0)
+
+
+def test_stamping_changes_the_fingerprint_and_nothing_else(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    every_field = Finding(
+        "PII002", "pii", Category.PII, Severity.MEDIUM, 0.7, 2, 9, "j***@e***.com", message=1,
+        view="normalized", description="e-mail", subtype="EMAIL", suppressed=True, justification="test data",
+    )  # fmt: skip
+    messages = (Message("system", "x"), Message("user", "mail jane@example.com"))
+    prompt = Prompt("c1", "x\n\nmail jane@example.com", Location(str(tmp_path / "c.jsonl"), line=1), messages)
+    (stamped,) = Fingerprinter(RepoPaths(tmp_path))(prompt, [every_field])
+    assert stamped.fingerprint and stamped == replace(every_field, fingerprint=stamped.fingerprint)
