@@ -22,10 +22,12 @@ import datetime
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,24 +135,42 @@ def _interleaved(
     most = max(settings)
     for _ in range(runs):
         for workers in sorted(settings, reverse=True):
-            run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
-                               "--fail-on", "never", "-q", *extra))  # fmt: skip
-            assert run.returncode == 0, run.stderr
-            runs_of[workers].append(run)
+            runs_of[workers].append(_scan(source, output, workers, extra))
         if most > 1:
             ceilings.append(parallel_ceiling(most, runs_of[most][-1].wall))
     return runs_of, ceilings
 
 
+def _scan(source: Path, output: Path, workers: int, extra: Sequence[str] = ()) -> Run:
+    run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
+                       "--fail-on", "never", "-q", *extra))  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    return run
+
+
 def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int]) -> dict[str, Any]:
-    """The whole-run speed-up of ``LONG`` times the prompts, runs interleaved."""
+    """The whole-run speed-up of ``LONG`` times the prompts, runs interleaved; and, as a control,
+    the same prompts cut into one part per worker, each part scanned by its own one-worker
+    process, all at once."""
     large = count * LONG
-    source = workdir / f"{texts}-x{LONG}.jsonl"
-    write_jsonl(source, mix(texts, large))
-    timings, ceilings = _interleaved(runs, source, workdir / f"{texts}-x{LONG}.out.jsonl", settings, [])
+    texts_of = mix(texts, large)
+    source = write_jsonl(workdir / f"{texts}-x{LONG}.jsonl", texts_of)
+    one, every = min(settings), max(settings)
+    cuts = [n * large // every for n in range(every + 1)]
+    parts = [
+        write_jsonl(workdir / f"{texts}-x{LONG}-part{n}.jsonl", texts_of[cuts[n] : cuts[n + 1]])
+        for n in range(every)
+    ]
+    timings: dict[int, list[Run]] = {workers: [] for workers in settings}
+    ceilings, side_by_side = [], []
+    for _ in range(runs):
+        for workers in sorted(settings, reverse=True):
+            timings[workers].append(_scan(source, workdir / f"{texts}-x{LONG}.out.jsonl", workers))
+        if every > 1:
+            ceilings.append(parallel_ceiling(every, timings[every][-1].wall))
+            side_by_side.append(_side_by_side(parts))
     rates = {workers: large / median([r.wall for r in timings[workers]]) for workers in settings}
-    one, every = min(rates), max(rates)
-    return {
+    row = {
         "prompts": large,
         "runs": runs,
         "one_worker_per_cpu_s": large / median([r.cpu for r in timings[one]]),
@@ -158,8 +178,29 @@ def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int
         "all_cores": rates[every],
         "workers": every,
         "speedup": rates[every] / rates[one],
-        "ceiling": median(ceilings),
     }
+    if every > 1:
+        row["ceiling"] = median(ceilings)
+        row["side_by_side"] = large / median(side_by_side) / rates[one]
+    return row
+
+
+def _side_by_side(sources: Sequence[Path]) -> float:
+    """Seconds until one-worker scans of all ``sources``, started together, have all finished."""
+    started = time.perf_counter()
+    scans = []
+    for source in sources:
+        output = str(source.with_suffix(".out.jsonl"))
+        command = sentinel("scan", str(source), "-o", output, "--workers", "1", "--fail-on", "never", "-q")
+        scans.append(
+            subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cli_env(), cwd=ROOT
+            )
+        )
+    for scan in scans:
+        _, stderr = scan.communicate()
+        assert scan.returncode == 0, stderr.decode(errors="replace")
+    return time.perf_counter() - started
 
 
 def _memory(pid: int) -> tuple[int, int]:

@@ -66,6 +66,11 @@ def render(results: dict[str, Any]) -> str:
         "two idle cores of their own; on a virtual machine whose cores share hardware, or whose "
         "host limits its CPU time, it is lower, and lower for long runs than for short ones. It "
         "bounds the speed-up measured beside it, up to the machine's drift between the two.",
+        "- The long short-prompt run has a second control: the same prompts cut into one part per "
+        "worker, each part scanned by a one-worker `sentinel scan` of its own, all started together "
+        "(no pool, nothing passed between processes), timed until the last one ends, in the same "
+        "rounds. That is what this machine gives this very work split N ways; the `--workers` "
+        "speed-up beside it shows what the pool costs on top.",
         "- Latency is the `elapsed_ms` each record reports (detection, finding stages and scoring of "
         "that prompt), over every prompt of the one-worker run.",
         "- Peak memory is the largest proportional set size (PSS: pages shared by forked workers "
@@ -130,9 +135,13 @@ def _targets(results: dict[str, Any]) -> list[str]:
 
 
 def _against(row: dict[str, Any]) -> str:
-    """The machine's parallel ceiling measured beside a speed-up, when it was."""
-    ceiling = row.get("ceiling")
-    return f" (machine ceiling {ceiling:.2f}x)" if ceiling else ""
+    """The machine's parallel ceiling measured beside a speed-up, when it was, and the
+    side-by-side control, when it ran."""
+    ceiling, split = row.get("ceiling"), row.get("side_by_side")
+    controls = [f"machine ceiling {ceiling:.2f}x"] if ceiling else []
+    if split:
+        controls.append(f"separate one-worker scans of its {row['workers']} parts at once {split:.2f}x")
+    return f" ({'; '.join(controls)})" if controls else ""
 
 
 def _cold(cold: dict[str, Any]) -> list[str]:
