@@ -227,7 +227,7 @@ class Settings(BaseSettings):
         ge=1,
         le=256,
         description="Worker processes for local detection (default: one per CPU once a run passes "
-        "2,000 prompts, one before that).",
+        "2,000 prompts or 512K characters of text, one before that).",
     )
 
     # LLM judge (sentinel_cli/llm, sentinel_cli/providers). Keys are read from

@@ -327,7 +327,7 @@ def scan(
             min=1,
             max=256,
             help="Worker processes for local detection; output order and results are the same. "
-            "[default: one per CPU once a run passes 2,000 prompts]",
+            "[default: one per CPU once a run passes 2,000 prompts or 512K characters]",
             rich_help_panel="Performance",
         ),
     ] = None,
