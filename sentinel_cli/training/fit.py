@@ -44,6 +44,19 @@ class Params:
     """How many of a window's most attack-like words are each taken out in turn (0: off)."""
     dev_weight: float = 6.0
     """Sample weight of dev rows relative to package rows."""
+    # Off (1.0) in the shipped model: README "Local model" has what they did in cross-validation
+    # and leave-one-source-out, and why they were not adopted.
+    caught_weight: float = 1.0
+    """Sample weight factor of training attacks the rule packs already catch (their
+    heuristics-only engine score reaches ``caught_at``): what ships is the noisy-OR of rules
+    and model, so the model's capacity could be spent on what the rules miss."""
+    caught_at: float = 0.5
+    missed_weight: float = 1.0
+    """Sample weight factor of training attacks the rule packs miss (score below ``caught_at``)."""
+    char_scale: float = 1.0
+    edge_scale: float = 1.0
+    """Feature scales of the character grams and of the first/last-line words, against 1 for the
+    other word grams: under one L2 penalty a larger scale is a weaker penalty on that block."""
 
 
 @frozen
@@ -58,6 +71,8 @@ class Featurised:
     words: sparse.csr_matrix
     char_names: list[str]
     word_names: list[str]
+    rules: np.ndarray
+    """Each row's engine score with the heuristics alone (fixed rules: no fold leaks)."""
 
 
 def _global_block(sets: Sequence[set[str]]) -> tuple[sparse.csr_matrix, list[str]]:
@@ -76,11 +91,24 @@ def _global_block(sets: Sequence[set[str]]) -> tuple[sparse.csr_matrix, list[str
     return matrix, names
 
 
+def rule_scores(rows: Sequence[Row]) -> np.ndarray:
+    """The engine's score of each row with the heuristics detector alone, as evaluation runs it."""
+    from sentinel_cli.config import load_settings
+    from sentinel_cli.detectors.registry import create
+    from sentinel_cli.engine import Engine, EngineOptions
+    from sentinel_cli.model import Location, Prompt
+
+    engine = Engine(create(["heuristics"], load_settings(discover=False, environment=False)), EngineOptions())
+    return np.asarray(
+        [engine.scan(Prompt(id="fit", text=row.text, location=Location("fit"))).score for row in rows]
+    )
+
+
 def featurise(rows: Sequence[Row]) -> Featurised:
     found = [features.grams(features.canonical(row.text)) for row in rows]
     chars, char_names = _global_block([set(g.chars) for g in found])
     words, word_names = _global_block([g.words for g in found])
-    return Featurised(chars, words, char_names, word_names)
+    return Featurised(chars, words, char_names, word_names, rule_scores(rows))
 
 
 def _columns(block: sparse.csr_matrix, min_df: int) -> np.ndarray:
@@ -118,7 +146,14 @@ def _fit_linear(
     train_rows = [rows[i] for i in index]
     y = _labels(train_rows)
     weight = np.asarray([params.dev_weight if row.dev else 1.0 for row in train_rows])
+    caught = feats.rules[rows_at] >= params.caught_at
+    weight *= np.where(y == 1, np.where(caught, params.caught_weight, params.missed_weight), 1.0)
     scale = _nb_ratios(matrix, y) if params.nb else np.ones(matrix.shape[1])
+    edge = np.asarray([feats.word_names[i][:1] in ("^", "$") for i in word_cols])
+    block = np.concatenate(
+        [np.full(len(char_cols), params.char_scale), np.where(edge, params.edge_scale, 1.0)]
+    )
+    scale = scale * block
     matrix = matrix @ sparse.diags(scale)
     main = _logistic(params.c, params.balanced).fit(matrix, y, sample_weight=weight)
     # Keep the strongest features only (the artifact stays small and loads fast),
