@@ -165,12 +165,11 @@ class Pipeline(BatchScanner):
 
     def submit(self, prompts: list[Prompt]) -> None:
         if self._pool is None:
-            here = self._here(prompts)
+            here, self._scanned_chars = self._here(prompts)
             if here:
                 # Queued as a batch of its own: results come back in input order all the same.
                 self._queue.append((prompts[:here], self.engine.scan_batch(prompts[:here])))
                 self._scanned += here
-                self._scanned_chars += sum(len(prompt.text) for prompt in prompts[:here])
             if here == len(prompts):
                 return
             self._pool = self._start_pool()
@@ -179,20 +178,21 @@ class Pipeline(BatchScanner):
         parts = [(start, end, _send(pool, prompts[start:end])) for start, end in chunks(prompts, CHUNK_CHARS)]
         self._queue.append((prompts, _InFlight(parts)))
 
-    def _here(self, prompts: list[Prompt]) -> int:
-        """How many of ``prompts`` this process scans itself: all of them with one worker;
+    def _here(self, prompts: list[Prompt]) -> tuple[int, int]:
+        """How many of ``prompts`` this process scans itself, and the run's text scanned here
+        once it has: all of them with one worker (text not counted: no pool will start);
         none once ``start_after`` prompts were scanned before this batch; otherwise those
         before the run reaches ``start_after_chars`` of text (a prompt is never split)."""
-        if self.workers <= 1:
-            return len(prompts)
-        if self._scanned >= self.start_after:
-            return 0
         chars = self._scanned_chars
+        if self.workers <= 1:
+            return len(prompts), chars
+        if self._scanned >= self.start_after:
+            return 0, chars
         for index, prompt in enumerate(prompts):
             if chars >= self.start_after_chars:
-                return index
+                return index, chars
             chars += len(prompt.text)
-        return len(prompts)
+        return len(prompts), chars
 
     def full(self) -> bool:
         limit = IN_FLIGHT * self.workers if self._pool is not None else 1
