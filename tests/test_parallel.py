@@ -172,18 +172,24 @@ class Prepared(Detector):
         return [Finding("T001", self.id, Category.JAILBREAK, Severity.LOW, 0.5, 0, 1, evidence)]
 
 
-def test_the_first_batch_is_scanned_here_and_the_workers_are_forked_prepared() -> None:
-    prompts = prompts_of(24)
-    pipeline = Pipeline(Engine([Prepared()]), 2, start_after=1)
+def prepared_where(pipeline: Pipeline, prompts: list[Prompt]) -> list[str]:
+    """Run ``prompts`` (batches of 8) through a pipeline of the ``Prepared`` detector, which must
+    end up parallel and keep every prompt in order: each text's "cold" (scanned here before the
+    pool) or "ready" (in a worker forked prepared)."""
     try:
         summary, sink = run(pipeline, prompts, batch=8)
         assert pipeline.parallel
     finally:
         pipeline.close()
-    assert summary.scanned == 24 and [r.id for r in sink.results] == [p.id for p in prompts]
+    assert summary.scanned == len(prompts) and [r.id for r in sink.results] == [p.id for p in prompts]
+    return [r.findings[0].evidence for r in sink.results]
+
+
+def test_the_first_batch_is_scanned_here_and_the_workers_are_forked_prepared() -> None:
+    pipeline = Pipeline(Engine([Prepared()]), 2, start_after=1)
     # The first batch ran here, before anything was prepared; the workers inherited the
     # prepared detector from this process instead of preparing it themselves.
-    assert [r.findings[0].evidence for r in sink.results] == ["cold"] * 8 + ["ready"] * 16
+    assert prepared_where(pipeline, prompts_of(24)) == ["cold"] * 8 + ["ready"] * 16
 
 
 def test_long_documents_go_to_the_workers_once_enough_text_is_scanned_here() -> None:
@@ -191,13 +197,7 @@ def test_long_documents_go_to_the_workers_once_enough_text_is_scanned_here() -> 
     # after the document that brings this process to 2,500 characters.
     prompts = [Prompt(id=str(n), text=f"{n} " + "x" * 998, location=Location("in", row=n)) for n in range(24)]
     pipeline = Pipeline(Engine([Prepared()]), 2, start_after=1, start_after_chars=2500)
-    try:
-        summary, sink = run(pipeline, prompts, batch=8)
-        assert pipeline.parallel
-    finally:
-        pipeline.close()
-    assert summary.scanned == 24 and [r.id for r in sink.results] == [p.id for p in prompts]
-    assert [r.findings[0].evidence for r in sink.results] == ["cold"] * 3 + ["ready"] * 21
+    assert prepared_where(pipeline, prompts) == ["cold"] * 3 + ["ready"] * 21
 
 
 @pytest.mark.parametrize(("asked", "here"), [(None, 4), (2, 2)])
@@ -211,12 +211,7 @@ def test_the_run_settings_say_how_much_is_scanned_before_the_pool(
     settings = load_settings(discover=False, workers=asked, batch_size=8)
     prompts = [Prompt(id=str(n), text="y" * 1000, location=Location("in", row=n)) for n in range(12)]
     pipeline = build_pipeline(settings, Engine([Prepared()]))
-    try:
-        _, sink = run(pipeline, prompts, batch=8)
-        assert pipeline.parallel
-    finally:
-        pipeline.close()
-    assert [r.findings[0].evidence for r in sink.results] == ["cold"] * here + ["ready"] * (12 - here)
+    assert prepared_where(pipeline, prompts) == ["cold"] * here + ["ready"] * (12 - here)
 
 
 def test_few_prompts_never_start_a_pool() -> None:
