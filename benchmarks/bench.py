@@ -98,7 +98,7 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
         output = workdir / f"{kind}.out.jsonl"
         row: dict[str, Any] = {"prompts": count}
         settings = sorted({1, cores if all_cores else 1})
-        runs_of, ceilings = _interleaved(runs, source, output, settings, extra)
+        runs_of, ceilings, _ = _interleaved(runs, source, output, settings, extra)
         for workers in settings:
             timings = runs_of[workers]
             key = "one_worker" if workers == 1 else "all_cores"
@@ -122,30 +122,38 @@ def throughput(runs: int, scale: float, workdir: Path, cores: int) -> dict[str, 
 
 
 def _interleaved(
-    runs: int, source: Path, output: Path, settings: list[int], extra: list[str]
-) -> tuple[dict[int, list[Run]], list[float]]:
+    runs: int,
+    source: Path,
+    output: Path,
+    settings: list[int],
+    extra: list[str],
+    parts: Sequence[Path] = (),
+) -> tuple[dict[int, list[Run]], list[float], list[float]]:
     """``runs`` rounds of ``sentinel scan source`` with each worker count in ``settings``, and
     in each round the machine's ``parallel_ceiling`` for the most workers (when more than one),
-    over as long as that round's run with the most workers took.
+    over as long as that round's run with the most workers took, then ``_side_by_side(parts)``
+    when ``parts`` are given.
 
     Interleaved, so drifting machine speed hits every setting alike; one worker runs last
     in each round, so the output left behind is a one-worker run's (for the latencies)."""
     runs_of: dict[int, list[Run]] = {workers: [] for workers in settings}
-    ceilings = []
+    ceilings, side_by_side = [], []
     most = max(settings)
     for _ in range(runs):
         for workers in sorted(settings, reverse=True):
-            runs_of[workers].append(_scan(source, output, workers, extra))
+            run = Run(_scan_command(source, output, workers, extra))
+            assert run.returncode == 0, run.stderr
+            runs_of[workers].append(run)
         if most > 1:
             ceilings.append(parallel_ceiling(most, runs_of[most][-1].wall))
-    return runs_of, ceilings
+        if parts:
+            side_by_side.append(_side_by_side(parts))
+    return runs_of, ceilings, side_by_side
 
 
-def _scan(source: Path, output: Path, workers: int, extra: Sequence[str] = ()) -> Run:
-    run = Run(sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
-                       "--fail-on", "never", "-q", *extra))  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    return run
+def _scan_command(source: Path, output: Path, workers: int, extra: Sequence[str] = ()) -> list[str]:
+    return sentinel("scan", str(source), "-o", str(output), "--workers", str(workers),
+                    "--fail-on", "never", "-q", *extra)  # fmt: skip
 
 
 def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int]) -> dict[str, Any]:
@@ -160,15 +168,10 @@ def _steady(runs: int, texts: str, count: int, workdir: Path, settings: list[int
     parts = [
         write_jsonl(workdir / f"{texts}-x{LONG}-part{n}.jsonl", texts_of[cuts[n] : cuts[n + 1]])
         for n in range(every)
+        if every > 1
     ]
-    timings: dict[int, list[Run]] = {workers: [] for workers in settings}
-    ceilings, side_by_side = [], []
-    for _ in range(runs):
-        for workers in sorted(settings, reverse=True):
-            timings[workers].append(_scan(source, workdir / f"{texts}-x{LONG}.out.jsonl", workers))
-        if every > 1:
-            ceilings.append(parallel_ceiling(every, timings[every][-1].wall))
-            side_by_side.append(_side_by_side(parts))
+    output = workdir / f"{texts}-x{LONG}.out.jsonl"
+    timings, ceilings, side_by_side = _interleaved(runs, source, output, settings, [], parts)
     rates = {workers: large / median([r.wall for r in timings[workers]]) for workers in settings}
     row = {
         "prompts": large,
@@ -190,8 +193,7 @@ def _side_by_side(sources: Sequence[Path]) -> float:
     started = time.perf_counter()
     scans = []
     for source in sources:
-        output = str(source.with_suffix(".out.jsonl"))
-        command = sentinel("scan", str(source), "-o", output, "--workers", "1", "--fail-on", "never", "-q")
+        command = _scan_command(source, source.with_suffix(".out.jsonl"), 1)
         scans.append(
             subprocess.Popen(
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cli_env(), cwd=ROOT
