@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     version = MODEL_VERSION
     rows, dropped = build_rows(args.dev, args.cache)
     print(f"{len(rows)} training rows ({dropped} package rows dropped as dev duplicates)", flush=True)
-    feats = featurise(rows)
+    feats = featurise(rows, rules=params.weighs_rules)
     cv: dict[str, dict[str, Any]] = {}
     per_source: dict[str, dict[str, Any]] = {}
     if not args.no_cv:

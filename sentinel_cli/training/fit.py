@@ -58,6 +58,11 @@ class Params:
     """Feature scales of the character grams and of the first/last-line words, against 1 for the
     other word grams: under one L2 penalty a larger scale is a weaker penalty on that block."""
 
+    @property
+    def weighs_rules(self) -> bool:
+        """Whether the fit needs each row's rule score (``featurise(rows, rules=True)``)."""
+        return self.caught_weight != 1.0 or self.missed_weight != 1.0
+
 
 @frozen
 class Featurised:
@@ -71,8 +76,9 @@ class Featurised:
     words: sparse.csr_matrix
     char_names: list[str]
     word_names: list[str]
-    rules: np.ndarray
-    """Each row's engine score with the heuristics alone (fixed rules: no fold leaks)."""
+    rules: np.ndarray | None = None
+    """Each row's engine score with the heuristics alone (fixed rules: no fold leaks), when asked
+    for: it takes a scan of every row, which only ``Params.weighs_rules`` needs."""
 
 
 def _global_block(sets: Sequence[set[str]]) -> tuple[sparse.csr_matrix, list[str]]:
@@ -104,11 +110,11 @@ def rule_scores(rows: Sequence[Row]) -> np.ndarray:
     )
 
 
-def featurise(rows: Sequence[Row]) -> Featurised:
+def featurise(rows: Sequence[Row], rules: bool = False) -> Featurised:
     found = [features.grams(features.canonical(row.text)) for row in rows]
     chars, char_names = _global_block([set(g.chars) for g in found])
     words, word_names = _global_block([g.words for g in found])
-    return Featurised(chars, words, char_names, word_names, rule_scores(rows))
+    return Featurised(chars, words, char_names, word_names, rule_scores(rows) if rules else None)
 
 
 def _columns(block: sparse.csr_matrix, min_df: int) -> np.ndarray:
@@ -146,8 +152,11 @@ def _fit_linear(
     train_rows = [rows[i] for i in index]
     y = _labels(train_rows)
     weight = np.asarray([params.dev_weight if row.dev else 1.0 for row in train_rows])
-    caught = feats.rules[rows_at] >= params.caught_at
-    weight *= np.where(y == 1, np.where(caught, params.caught_weight, params.missed_weight), 1.0)
+    if params.weighs_rules:
+        if feats.rules is None:
+            raise ValueError("caught_weight and missed_weight need featurise(rows, rules=True)")
+        caught = feats.rules[rows_at] >= params.caught_at
+        weight *= np.where(y == 1, np.where(caught, params.caught_weight, params.missed_weight), 1.0)
     scale = _nb_ratios(matrix, y) if params.nb else np.ones(matrix.shape[1])
     edge = np.asarray([feats.word_names[i][:1] in ("^", "$") for i in word_cols])
     block = np.concatenate(
