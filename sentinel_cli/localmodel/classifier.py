@@ -17,6 +17,10 @@ from sentinel_cli.localmodel import features
 from sentinel_cli.localmodel.artifact import DEFAULT_PATH, Artifact, ArtifactError, load
 
 FORMAT = 2
+SCALE = 2**40
+"""Weights are served as integers in units of ``1/SCALE``: a sum of integers is exact, so
+the total does not depend on set order (and so on PYTHONHASHSEED), and ``sum`` adds them
+faster than ``math.fsum`` adds floats. A float32 weight above 2**-16 keeps every bit."""
 
 
 def _expect(header: dict[str, object], key: str, value: object) -> None:
@@ -26,18 +30,19 @@ def _expect(header: dict[str, object], key: str, value: object) -> None:
         )
 
 
-def _table(artifact: Artifact, name: str) -> dict[str, float]:
-    return dict(zip(artifact.vocab[name], artifact.weights[name], strict=True))
+def _table(artifact: Artifact, name: str) -> dict[str, int]:
+    return dict(
+        zip(artifact.vocab[name], map(round, map(float(SCALE).__mul__, artifact.weights[name])), strict=True)
+    )
 
 
-def _block(table: dict[str, float], found: set[str] | frozenset[str]) -> float:
+def _block(table: dict[str, int], found: set[str] | frozenset[str]) -> float:
     # One dict probe per gram, in C: unknown grams give None and filter drops them
-    # (as it drops zero weights, which add nothing). fsum makes the total
-    # independent of set order (and so of PYTHONHASHSEED).
-    return math.fsum(filter(None, map(table.get, found))) / math.sqrt(len(found)) if found else 0.0
+    # (as it drops zero weights, which add nothing); integers add exactly, in any order.
+    return sum(filter(None, map(table.get, found))) / SCALE / math.sqrt(len(found)) if found else 0.0
 
 
-def _sum(found: features.Grams, char: dict[str, float], word: dict[str, float], bias: float) -> float:
+def _sum(found: features.Grams, char: dict[str, int], word: dict[str, int], bias: float) -> float:
     return bias + _block(char, found.chars) + _block(word, found.words)
 
 
@@ -99,12 +104,12 @@ class Classifier:
         if self.robust_words <= 0 or margin <= 0.0:
             return margin  # already on the benign side: nothing to take away
         word, char = self._word, self._char
-        unigrams = [t for t in found.words if " " not in t and t[0] not in "^$" and word.get(t, 0.0) > 0.0]
+        unigrams = [t for t in found.words if " " not in t and t[0] not in "^$" and word.get(t, 0) > 0]
         if not unigrams:
             return margin
         # Ties broken by the word itself: set order varies with PYTHONHASHSEED.
         tops = heapq.nlargest(self.robust_words, unigrams, key=lambda t: (word[t], t))
-        pairs: dict[str, list[float]] = {token: [] for token in tops}
+        pairs: dict[str, list[int]] = {token: [] for token in tops}
         for gram in found.words:
             left, space, right = gram.partition(" ")
             if space and (left in pairs or right in pairs) and gram in word:
@@ -118,8 +123,8 @@ class Classifier:
         lowest = margin
         for token in tops:
             inside = features.char_grams(f" {token} ")
-            taken = math.fsum([word[token], *pairs[token]]) / word_scale
-            taken += math.fsum(filter(None, map(char.get, inside & found.chars))) / char_scale
+            taken = (word[token] + sum(pairs[token])) / SCALE / word_scale
+            taken += sum(filter(None, map(char.get, inside & found.chars))) / SCALE / char_scale
             lowest = min(lowest, margin - taken)
         return lowest
 

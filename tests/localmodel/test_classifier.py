@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from array import array
+
 import pytest
 
 from sentinel_cli.localmodel import features
@@ -82,3 +85,13 @@ def test_word_score_ranks_the_telling_sentence_first() -> None:
     model = tiny({"ignore": 3.0, "instructions": 2.0, "lunch": -1.0})
     assert model.word_score("ignore the instructions") > model.word_score("the lunch order")
     assert model.word_score("") == 0.0
+
+
+def test_integer_weights_add_up_to_the_exactly_rounded_sum_of_the_float32_weights() -> None:
+    # Weights of very different sizes, whose float sum depends on the order of addition.
+    values = array("f", [1e4, 3.3e-3, -1e4, 7.1e-5, 0.1, -2.5e-4, 12.75, 1 / 3])
+    words = {f"w{i}": float(v) for i, v in enumerate(values)}
+    model = tiny(words)
+    found = features.Grams(set(), set(words))
+    exact = math.fsum(words.values()) / math.sqrt(len(words))
+    assert model.margin_of(found) == -1.0 + exact
