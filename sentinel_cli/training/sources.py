@@ -7,6 +7,7 @@ sets iterated) and reads data files only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from sentinel_cli.training.attacks import (
@@ -25,6 +26,7 @@ from sentinel_cli.training.benign import (
     read_udhr,
 )
 from sentinel_cli.training.rows import Row, read_dev
+from sentinel_cli.training.templates import TEMPLATE_PACKAGES, read_templates
 
 __all__ = ["READERS", "Row", "read_dev", "read_packages"]
 
@@ -40,6 +42,7 @@ READERS: dict[str, Callable[[Path], list[Row]]] = {
     "django": read_django,
     "udhr": read_udhr,
     "chatterbot-corpus": read_chatterbot,
+    **{name: partial(read_templates, package=name) for name in TEMPLATE_PACKAGES},
 }
 """Package name (as in ``fetch.PACKAGES``) -> reader of its unpacked directory."""
 
