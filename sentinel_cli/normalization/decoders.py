@@ -54,12 +54,34 @@ def _unescape_html(text: str) -> str:
 def _trigger_pattern(words: Iterator[str]) -> str:
     # Words of a phrase may be joined by any short run of non-letters, not only a space:
     # "edom02%repoleved" is "developer mode" URL-encoded, then reversed.
-    return "(?i)" + "|".join("[^a-z]{1,3}".join(map(re.escape, word.split(" "))) for word in words)
+    return "|".join("[^a-z]{1,3}".join(map(re.escape, word.split(" "))) for word in words)
 
 
-_ROT13_TRIGGERS = Scanner(_trigger_pattern(codecs.encode(w, "rot13") for w in TRIGGER_WORDS))
-_REVERSED_TRIGGERS = Scanner(_trigger_pattern(w[::-1] for w in TRIGGER_WORDS))
-_ANY_TRIGGER = Scanner(f"(?:{_ROT13_TRIGGERS.pattern})|(?:{_REVERSED_TRIGGERS.pattern})")
+# Common English words: text holding the encoded form of two of them is English in disguise,
+# whatever it asks (a role-play jailbreak need not name any trigger word). Their plain forms
+# seldom occur as words of their own ("gur", "lbh", "eht", "uoy"; not "and": "dna" is one).
+COMMON_WORDS = ("the", "you", "your", "this", "with", "that", "from", "what", "will")
+
+
+def _two_of(words: Iterator[str]) -> str:
+    either = "(?:" + "|".join(map(re.escape, words)) + ")"
+    return rf"\b{either}\b[\s\S]{{0,200}}?\b{either}\b"
+
+
+def _scanner(*alternatives: str) -> Scanner:
+    return Scanner("(?i)(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")")
+
+
+_ROT13_TRIGGERS = _scanner(
+    _trigger_pattern(codecs.encode(w, "rot13") for w in TRIGGER_WORDS),
+    _two_of(codecs.encode(w, "rot13") for w in COMMON_WORDS),
+    r"\brot[ _-]?13\b",  # text that says it is ROT13 ("ROT13 encoded: ...")
+)
+_REVERSED_TRIGGERS = _scanner(
+    _trigger_pattern(w[::-1] for w in TRIGGER_WORDS),
+    _two_of(w[::-1] for w in COMMON_WORDS),
+)
+_ANY_TRIGGER = _scanner(_ROT13_TRIGGERS.pattern, _REVERSED_TRIGGERS.pattern)
 
 
 @frozen
