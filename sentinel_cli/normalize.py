@@ -8,12 +8,15 @@ with nothing encoded in it has only its ``raw`` view):
 - ``raw``: the text as given.
 - ``normalized``: invisible and format characters removed, NFKC, look-alike
   letters (Cyrillic/Greek homoglyphs, small capitals, enclosed letters) folded.
-- ``obfuscation``: ``spacing`` ("i g n o r e" joined) and ``leet`` ("1gn0r3").
+- ``obfuscation``: ``marks`` (combining marks stacked on Latin letters taken out),
+  ``symbols`` (emoji wedged between letters taken out), ``spacing`` ("i g n o r e"
+  joined) and ``leet`` ("1gn0r3").
 - ``decoded``: payloads found in the text (base64, base32, hex, binary,
-  escapes, URL encoding, HTML entities, ROT13, reversed text, Unicode tag and
-  variation-selector smuggling), each expanded again up to ``MAX_DEPTH``
-  levels. A decoded view is named by its chain (``base64>rot13``); a fold of a
-  decoded text adds ``+normalized``, ``+spacing`` or ``+leet``.
+  escapes, URL encoding, HTML entities, Morse code, Braille, ROT13 and other
+  Caesar shifts, reversed text, Unicode tag and variation-selector smuggling),
+  each expanded again up to ``MAX_DEPTH`` levels. A decoded view is named by its
+  chain (``base64>rot13``); a fold of a decoded text adds ``+normalized``,
+  ``+marks``, ``+symbols``, ``+spacing`` or ``+leet``.
 
 Every view maps a span of its text back to a span of the original text with
 ``to_original``; the result always lies inside the original text.
@@ -175,7 +178,13 @@ class Document:
 
 
 def _obfuscations(base: View, prefix: str) -> Iterator[View]:
-    """Spacing and leetspeak folds of ``base`` (built only when the text shows signs of them)."""
+    """Mark, symbol, spacing and leetspeak folds of ``base`` (built only when the text shows
+    signs of them)."""
+    for name, fold in (("marks", folding.strip_latin_marks), ("symbols", folding.strip_wedged_symbols)):
+        folded = fold(base.text)
+        if folded is not None:
+            text, mapping = folded
+            yield View(prefix + name, text, (mapping, *base.maps), base.bound, base.encodings)
     spaced = folding.collapse_spacing(base.text)
     if spaced is not None:
         text, mapping = spaced

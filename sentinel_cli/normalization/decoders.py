@@ -81,7 +81,31 @@ _REVERSED_TRIGGERS = _scanner(
     _trigger_pattern(w[::-1] for w in TRIGGER_WORDS),
     _two_of(w[::-1] for w in COMMON_WORDS),
 )
-_ANY_TRIGGER = _scanner(_ROT13_TRIGGERS.pattern, _REVERSED_TRIGGERS.pattern)
+
+
+def caesar(text: str, shift: int) -> str:
+    """ASCII letters moved ``shift`` places along the alphabet (ROT13 is ``shift=13``)."""
+    lower = "abcdefghijklmnopqrstuvwxyz"
+    moved = lower[shift % 26 :] + lower[: shift % 26]
+    return text.translate(str.maketrans(lower + lower.upper(), moved + moved.upper()))
+
+
+# Other Caesar shifts (CipherChat's shift of 3, ...): the text is decoded with the shift under
+# which two common English words appear. Only the four-letter ones: three-letter words shift to
+# abbreviations ("the" to "max", "rfc", "aol"), and three forms that are names are left out.
+_SHIFTS = tuple(k for k in range(1, 26) if k != 13)
+_NAMES = frozenset({"alex", "doha", "htes"})
+
+
+def _shifted(shift: int) -> list[str]:
+    forms = (caesar(word, shift) for word in COMMON_WORDS if len(word) == 4)
+    return [form for form in forms if form not in _NAMES]
+
+
+_CAESAR_TRIGGERS = {k: _scanner(_two_of(iter(_shifted(k)))) for k in _SHIFTS}
+_ANY_CAESAR = _scanner(r"\b(?:" + "|".join(form for k in _SHIFTS for form in _shifted(k)) + r")\b")
+# One scan says whether any of the whole-text transforms may apply.
+_ANY_TRIGGER = _scanner(_ROT13_TRIGGERS.pattern, _REVERSED_TRIGGERS.pattern, _ANY_CAESAR.pattern)
 
 
 @frozen
@@ -144,9 +168,67 @@ _BINARY_RE = Scanner(r"(?:[01]{8}[ ,]?){4,}")
 _ESCAPE_RE = Scanner(r"(?:\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|\\x[0-9a-fA-F]{2}){3,}")
 _URL_RE = Scanner(r"(?:%[0-9A-Fa-f]{2})+")
 _ENTITY_RE = Scanner(r"(?:&#[0-9]{2,7};|&#[xX][0-9a-fA-F]{2,6};|&[a-zA-Z]{2,8};)+")
+# Morse code: at least eight letters of dots and dashes, letters apart by a space, words by
+# " / " or wider gaps.
+_MORSE_RE = Scanner(r"(?:[.-]{1,7}(?:  ?| {0,2}/ {0,2}|   +)){7,}[.-]{1,7}")
+_MORSE = {
+    ".-": "a",
+    "-...": "b",
+    "-.-.": "c",
+    "-..": "d",
+    ".": "e",
+    "..-.": "f",
+    "--.": "g",
+    "....": "h",
+    "..": "i",
+    ".---": "j",
+    "-.-": "k",
+    ".-..": "l",
+    "--": "m",
+    "-.": "n",
+    "---": "o",
+    ".--.": "p",
+    "--.-": "q",
+    ".-.": "r",
+    "...": "s",
+    "-": "t",
+    "..-": "u",
+    "...-": "v",
+    ".--": "w",
+    "-..-": "x",
+    "-.--": "y",
+    "--..": "z",
+    "-----": "0",
+    ".----": "1",
+    "..---": "2",
+    "...--": "3",
+    "....-": "4",
+    ".....": "5",
+    "-....": "6",
+    "--...": "7",
+    "---..": "8",
+    "----.": "9",
+}
+_MORSE_WORD_GAP = lazy(r" *(?:/| {3,}) *")
+
+
+def _morse_decode(run: str) -> str | None:
+    words = []
+    for word in _MORSE_WORD_GAP().split(run.strip()):
+        codes = word.split()
+        letters = [_MORSE.get(code) for code in codes]
+        if None in letters:
+            return None
+        words.append("".join(letters))  # type: ignore[arg-type]
+    text = " ".join(words)
+    return text if len(set(text) - {" "}) >= 4 else None  # not "eeee eeee" from a row of dots
+
+
 # One scan says whether any of the three block encodings occurs at all: most texts hold
 # none, and each RE2 call costs microseconds of overhead whatever the text.
-_ANY_BLOCK = Scanner("|".join(f"(?:{scanner.pattern})" for scanner in (_BASE64_RE, _HEX_RE, _BINARY_RE)))
+_ANY_BLOCK = Scanner(
+    "|".join(f"(?:{scanner.pattern})" for scanner in (_BASE64_RE, _HEX_RE, _BINARY_RE, _MORSE_RE))
+)
 
 
 def _base64_candidates(run: str) -> Iterator[tuple[str, bytes]]:
@@ -200,6 +282,10 @@ def _blocks(text: str, budget: Budget) -> Iterator[Payload]:
         decoded = _texty(data)
         if decoded is not None:
             yield Payload("binary", decoded, Block(start, end))
+    for start, end, run in _runs(_MORSE_RE, text, budget):
+        decoded = _morse_decode(run)
+        if decoded is not None:
+            yield Payload("morse", decoded, Block(start, end))
 
 
 def _substituted(
@@ -231,6 +317,21 @@ def _escape_decode(run: str) -> str:
         return codecs.decode(run, "unicode_escape")
     except UnicodeDecodeError:
         return run
+
+
+# Braille (grade 1) letters, in runs of at least eight cells with spaces between words.
+_BRAILLE_RE = Scanner("[\u2800-\u28ff](?:[\u2800-\u28ff ]{6,}[\u2800-\u28ff])")
+_BRAILLE = str.maketrans(
+    dict(zip("⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵⠀", "abcdefghijklmnopqrstuvwxyz ", strict=True))
+    | {ord("⠠"): None}  # the capital sign
+)
+
+
+def _braille(text: str, budget: Budget) -> Iterator[Payload]:
+    for start, end, run in _runs(_BRAILLE_RE, text, budget):
+        decoded = _texty(run.translate(_BRAILLE).encode("utf-8"))
+        if decoded is not None:
+            yield Payload("braille", decoded, Block(start, end))
 
 
 def _smuggled(text: str) -> Iterator[Payload]:
@@ -288,6 +389,13 @@ def decode_layer(text: str, budget: Budget, *, skip: str = "") -> Iterator[Paylo
             yield Payload("rot13", codecs.encode(text, "rot13"), Shifted(0))
         if skip != "reversed" and _REVERSED_TRIGGERS.search(text):
             yield Payload("reversed", text[::-1], Reversed(len(text)))
+        if skip != "caesar" and _ANY_CAESAR.search(text):
+            for shift in _SHIFTS:
+                if _CAESAR_TRIGGERS[shift].search(text):
+                    yield Payload("caesar", caesar(text, -shift), Shifted(0))
+                    break
+    if not text.isascii() and _BRAILLE_RE.search(text):
+        yield from _braille(text, budget)
     if _ANY_BLOCK.may_match(text):
         yield from _blocks(text, budget)
     if "\\" in text:

@@ -220,6 +220,61 @@ def collapse_spacing(text: str) -> tuple[str, Piecewise] | None:
     return builder.build()
 
 
+# Emoji, dingbats and other symbols ("So", "Sk"), in runs.
+_SYMBOL_RUN_RE = Scanner(r"[\p{So}\p{Sk}]+")
+
+
+def strip_wedged_symbols(text: str) -> tuple[str, Piecewise] | None:
+    """Symbols wedged between two letters taken out ("i🔥g🔥n🔥o🔥r🔥e", "ig😀no😀re"),
+    when the text holds at least two such wedges (one is a typo or a name)."""
+    if text.isascii():
+        return None  # the symbols that matter here are emoji and dingbats
+    last = len(text) - 1
+    wedged = [
+        (start, end)
+        for start, end in _SYMBOL_RUN_RE.spans(text)
+        if start > 0 and end <= last and text[start - 1].isalpha() and text[end].isalpha()
+    ]
+    if len(wedged) < 2:
+        return None
+    builder = MapBuilder()
+    cursor = 0
+    for start, end in wedged:
+        builder.copy(text[cursor:start], cursor)
+        cursor = end
+    builder.copy(text[cursor:], cursor)
+    return builder.build()
+
+
+# Combining marks stacked on Latin letters ("zalgo" text: "i̷̛g̸n̶o̵r̴e̶"), group 1. NFKC
+# leaves the marks no precomposed letter takes; marks on other scripts (Devanagari vowel
+# signs, Arabic vowel points) belong to their letters and are left alone.
+_MARKED_LATIN_RE = Scanner(r"\p{Latin}(\p{Mn}+)")
+
+
+def _bare(letter: str) -> str:
+    base = unicodedata.normalize("NFD", letter)[0]
+    return base if base.isascii() else letter
+
+
+def strip_latin_marks(text: str) -> tuple[str, Piecewise] | None:
+    """Latin letters that carry leftover combining marks, bare (marks taken out, the letter
+    NFKC composed with some of them decomposed too), when at least three letters carry them."""
+    if text.isascii():
+        return None
+    runs = _MARKED_LATIN_RE.spans(text, 1)
+    if len(runs) < 3:
+        return None
+    builder = MapBuilder()
+    cursor = 0
+    for start, end in runs:
+        builder.copy(text[cursor : start - 1], cursor)
+        builder.replace(_bare(text[start - 1]), start - 1, end)
+        cursor = end
+    builder.copy(text[cursor:], cursor)
+    return builder.build()
+
+
 MAX_LEET_TOKEN = 24
 """Longer alphanumeric runs are identifiers or encoded data, not words in leetspeak."""
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
