@@ -91,8 +91,9 @@ def caesar(text: str, shift: int) -> str:
 
 
 # Other Caesar shifts (CipherChat's shift of 3, ...): the text is decoded with the shift under
-# which two common English words appear. Only the four-letter ones: three-letter words shift to
-# abbreviations ("the" to "max", "rfc", "aol"), and three forms that are names are left out.
+# which a trigger word or two common English words appear. Only the four-letter common words:
+# three-letter ones shift to abbreviations ("the" to "max", "rfc", "aol"); three forms that are
+# names are left out.
 _SHIFTS = tuple(k for k in range(1, 26) if k != 13)
 _NAMES = frozenset({"alex", "doha", "htes"})
 
@@ -102,8 +103,14 @@ def _shifted(shift: int) -> list[str]:
     return [form for form in forms if form not in _NAMES]
 
 
-_CAESAR_TRIGGERS = {k: _scanner(_two_of(iter(_shifted(k)))) for k in _SHIFTS}
-_ANY_CAESAR = _scanner(r"\b(?:" + "|".join(form for k in _SHIFTS for form in _shifted(k)) + r")\b")
+_CAESAR_TRIGGERS = {
+    k: _scanner(_trigger_pattern(caesar(w, k) for w in TRIGGER_WORDS), _two_of(iter(_shifted(k))))
+    for k in _SHIFTS
+}
+_ANY_CAESAR = _scanner(
+    *(_trigger_pattern(caesar(w, k) for w in TRIGGER_WORDS) for k in _SHIFTS),
+    r"\b(?:" + "|".join(form for k in _SHIFTS for form in _shifted(k)) + r")\b",
+)
 # One scan says whether any of the whole-text transforms may apply.
 _ANY_TRIGGER = _scanner(_ROT13_TRIGGERS.pattern, _REVERSED_TRIGGERS.pattern, _ANY_CAESAR.pattern)
 
