@@ -96,8 +96,20 @@ def render(
     feature_hashes: dict[str, str],
     command: str,
     dev_weight: float = 1.0,
+    caught_weight: float = 1.0,
+    missed_weight: float = 1.0,
+    caught_at: float = 0.5,
 ) -> str:
     counts = Counter(row.label for row in rows)
+    rule_aware = (
+        f"""
+- **Trained for what the rules miss**: training attacks that the rule packs already catch (their
+  engine score with the heuristics alone reaches {caught_at:g}) weigh {caught_weight:g} times as
+  much in the fit, attacks the rules miss {missed_weight:g} times: the engine combines rules and
+  model, so the model's capacity goes where the rules are blind."""
+        if (caught_weight, missed_weight) != (1.0, 1.0)
+        else ""
+    )
     features = sum(
         count for name, kind, _, count in header["sections"] if name in ("char", "word") and kind == "vocab"
     )
@@ -136,7 +148,7 @@ def render(
   collapsed, line breaks kept): character {grams}-grams with word-boundary padding, word uni- and
   bigrams, and the words of the first and last line of multi-line documents as separate features;
   binary presence, each block scaled by 1/sqrt(number of distinct grams). Dev rows weigh
-  {dev_weight:g} times as much as package rows in the fit (class weights stay balanced).
+  {dev_weight:g} times as much as package rows in the fit (class weights stay balanced).{rule_aware}
 - **One trigger word is not enough**: when a window leans malicious (margin above 0), its
   {header.get("robust_words", 0)} most attack-like words are each taken out in turn (the word, its word
   pairs and the character grams inside it) and the lowest margin counts; calibration is fitted on
