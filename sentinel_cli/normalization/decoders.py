@@ -222,16 +222,15 @@ _MORSE_WORD_GAP = lazy(r" *(?:/| {3,}) *")
 def _morse_decode(run: str) -> str | None:
     words = []
     for word in _MORSE_WORD_GAP().split(run.strip()):
-        codes = word.split()
-        letters = [_MORSE.get(code) for code in codes]
-        if None in letters:
-            return None
-        words.append("".join(letters))  # type: ignore[arg-type]
+        letters = [_MORSE.get(code, "") for code in word.split()]
+        if "" in letters:
+            return None  # not a letter of Morse code: dots and dashes of something else
+        words.append("".join(letters))
     text = " ".join(words)
     return text if len(set(text) - {" "}) >= 4 else None  # not "eeee eeee" from a row of dots
 
 
-# One scan says whether any of the three block encodings occurs at all: most texts hold
+# One scan says whether any of the block encodings occurs at all: most texts hold
 # none, and each RE2 call costs microseconds of overhead whatever the text.
 _ANY_BLOCK = Scanner(
     "|".join(f"(?:{scanner.pattern})" for scanner in (_BASE64_RE, _HEX_RE, _BINARY_RE, _MORSE_RE))
