@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from sentinel_cli.sources.extract.json_ import string_values
 from sentinel_cli.training.rows import Row
 
 TEMPLATE_PACKAGES = (
@@ -131,17 +132,6 @@ def module_strings(source: str) -> Iterator[str]:
     yield from (text for _, _, text in sorted(found, key=lambda item: item[:2]))
 
 
-def _json_strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
-
-
 def read_templates(root: Path, package: str, limit: int = 400) -> list[Row]:
     """Benign rows from one framework's prompt modules and JSON prompt files (at most ``limit``)."""
     texts: list[tuple[str, str]] = []
@@ -152,7 +142,7 @@ def read_templates(root: Path, package: str, limit: int = 400) -> list[Row]:
         if path.suffix == ".py":
             strings: Iterator[str] = module_strings(path.read_text(encoding="utf-8"))
         elif path.suffix == ".json" and path.stat().st_size < 1_000_000:
-            strings = _json_strings(json.loads(path.read_text(encoding="utf-8")))
+            strings = string_values(json.loads(path.read_text(encoding="utf-8")))
         else:
             continue
         texts.extend((rel, inspect.cleandoc(s).strip()) for s in strings)
