@@ -220,6 +220,19 @@ def collapse_spacing(text: str) -> tuple[str, Piecewise] | None:
     return builder.build()
 
 
+def _rewritten(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Piecewise]:
+    """``text`` with each ``(start, end, new)`` span, in order and apart, replaced by ``new``
+    (an empty ``new`` takes the span out); the rest is copied."""
+    builder = MapBuilder()
+    cursor = 0
+    for start, end, new in edits:
+        builder.copy(text[cursor:start], cursor)
+        builder.replace(new, start, end)
+        cursor = end
+    builder.copy(text[cursor:], cursor)
+    return builder.build()
+
+
 # Emoji, dingbats and other symbols ("So", "Sk"), in runs.
 _SYMBOL_RUN_RE = Scanner(r"[\p{So}\p{Sk}]+")
 
@@ -237,13 +250,7 @@ def strip_wedged_symbols(text: str) -> tuple[str, Piecewise] | None:
     ]
     if len(wedged) < 2:
         return None
-    builder = MapBuilder()
-    cursor = 0
-    for start, end in wedged:
-        builder.copy(text[cursor:start], cursor)
-        cursor = end
-    builder.copy(text[cursor:], cursor)
-    return builder.build()
+    return _rewritten(text, [(start, end, "") for start, end in wedged])
 
 
 # Combining marks stacked on Latin letters ("zalgo" text: "i̷̛g̸n̶o̵r̴e̶"), group 1. NFKC
@@ -265,14 +272,7 @@ def strip_latin_marks(text: str) -> tuple[str, Piecewise] | None:
     runs = _MARKED_LATIN_RE.spans(text, 1)
     if len(runs) < 3:
         return None
-    builder = MapBuilder()
-    cursor = 0
-    for start, end in runs:
-        builder.copy(text[cursor : start - 1], cursor)
-        builder.replace(_bare(text[start - 1]), start - 1, end)
-        cursor = end
-    builder.copy(text[cursor:], cursor)
-    return builder.build()
+    return _rewritten(text, [(start - 1, end, _bare(text[start - 1])) for start, end in runs])
 
 
 MAX_LEET_TOKEN = 24
